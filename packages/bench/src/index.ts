@@ -1,0 +1,2 @@
+export * from "./wer.js";
+export * from "./rtf.js";

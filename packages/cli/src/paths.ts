@@ -1,0 +1,7 @@
+import { fileURLToPath } from "node:url";
+
+/** The repository root (this file lives in packages/cli/dist). */
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** The bundled demo model: synth-whisper-256 converted by `pnpm convert` (fp16). */
+export const BUNDLED_MODEL = `${REPO_ROOT}fixtures/models/synth-whisper-256-mlx`;

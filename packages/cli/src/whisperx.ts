@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * `whisperx`: WhisperX's command line on MLX. Exit codes: 0 all files done, 1 some files
+ * failed (each reported on one line), 2 bad usage or model.
+ */
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { AudioLoadError, loadAudio, transcribe, writeResult, formatTimestamp, type OutputFormat, type TranscriptionResult } from "@whisperx-mlx/core";
+import { MlxWhisperBackend, MlxRuntimeError, ModelLoadError } from "@whisperx-mlx/mlx-native";
+import { helpText, parseFlags, UsageError } from "./args.js";
+import { BUNDLED_MODEL } from "./paths.js";
+import { WHISPERX_FLAGS } from "./whisperx-flags.js";
+
+const KNOWN_NAMES = ["tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en", "large", "large-v1", "large-v2", "large-v3", "large-v3-turbo", "turbo"];
+
+function resolveModel(name: string | null): string {
+  if (name === null) return BUNDLED_MODEL;
+  if (existsSync(name) && statSync(name).isDirectory()) return name;
+  if (KNOWN_NAMES.includes(name) || /^[\w.-]+\/[\w.-]+$/.test(name)) {
+    throw new UsageError(`model '${name}': Hub downloads are not available in this version; pass an MLX model directory (see README)`);
+  }
+  throw new UsageError(`model '${name}': no such model directory`);
+}
+
+function temperatures(t: number, increment: number | null): number[] {
+  if (increment === null || increment <= 0) return [t];
+  const out: number[] = [];
+  for (let v = t; v <= 1.0 + 1e-6; v += increment) out.push(Math.round(v * 1e6) / 1e6);
+  return out;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseFlags(argv, WHISPERX_FLAGS);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`whisperx: error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const f = args.flags;
+  if (f.help) {
+    process.stdout.write(helpText("usage: whisperx [options] audio [audio ...]", WHISPERX_FLAGS) + "\n");
+    return 0;
+  }
+  const files = args.positional;
+  try {
+    if (files.length === 0) throw new UsageError("the following arguments are required: audio");
+    if (f.vad_method !== "none") throw new UsageError(`--vad_method ${f.vad_method}: VAD is not available in this version yet; use --vad_method none`);
+    if (f.diarize) throw new UsageError("--diarize is not available in this version yet");
+    const modelDir = resolveModel(f.model as string | null);
+    const outputDir = f.output_dir as string;
+    mkdirSync(outputDir, { recursive: true });
+    const backend = MlxWhisperBackend.load(modelDir);
+    const verbose = f.verbose as boolean;
+    let failed = 0;
+    for (const file of files) {
+      try {
+        const audio = await loadAudio(file);
+        const t0 = performance.now();
+        const result = await transcribe(backend, audio, {
+          language: (f.language as string | null) ?? undefined,
+          task: f.task as "transcribe" | "translate",
+          temperature: temperatures(f.temperature as number, f.temperature_increment_on_fallback as number | null),
+          compressionRatioThreshold: f.compression_ratio_threshold as number | null,
+          logprobThreshold: f.logprob_threshold as number | null,
+          noSpeechThreshold: f.no_speech_threshold as number | null,
+          conditionOnPreviousText: f.condition_on_previous_text as boolean,
+          initialPrompt: (f.initial_prompt as string | null) ?? undefined,
+          suppressTokens: f.suppress_tokens as string,
+          onProgress: f.print_progress ? (done, total) => process.stderr.write(`Progress: ${((100 * done) / total).toFixed(2)}%...\n`) : undefined,
+        });
+        const output: TranscriptionResult = {
+          segments: result.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })),
+          language: result.language,
+        };
+        if (verbose) {
+          for (const s of output.segments) process.stdout.write(`[${formatTimestamp(s.start)} --> ${formatTimestamp(s.end)}] ${s.text}\n`);
+          const secs = (performance.now() - t0) / 1000;
+          process.stderr.write(`${file}: ${(audio.length / 16000).toFixed(1)} s of audio in ${secs.toFixed(2)} s (${(audio.length / 16000 / secs).toFixed(1)}× real time)\n`);
+        }
+        writeResult(output, file, outputDir, f.output_format as OutputFormat | "all", {
+          maxLineWidth: f.max_line_width as number | null,
+          maxLineCount: f.max_line_count as number | null,
+          highlightWords: f.highlight_words as boolean,
+        });
+      } catch (e) {
+        failed++;
+        const msg = e instanceof AudioLoadError ? e.message : `${file}: ${(e as Error).message}`;
+        process.stderr.write(`whisperx: ${msg}\n`);
+      }
+    }
+    if (failed) process.stderr.write(`whisperx: ${failed} of ${files.length} file(s) failed\n`);
+    return failed ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof MlxRuntimeError || e instanceof ModelLoadError) {
+      process.stderr.write(`whisperx: error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    process.stderr.write(`whisperx: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 70;
+  },
+);

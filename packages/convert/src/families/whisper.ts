@@ -1,0 +1,177 @@
+/**
+ * Whisper: OpenAI `.pt` and Hugging Face `WhisperForConditionalGeneration` checkpoints →
+ * mlx-community layout (`config.json` with OpenAI `ModelDimensions` + `weights.safetensors`).
+ * The name mapping follows mlx-examples' `convert.py` (see shared/docs/reference-semantics.md §3).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ConvertError } from "../errors.js";
+import { readTorchCheckpoint, isHostTensor, type CheckpointValue } from "../readers/torch.js";
+import { readSafetensors, findHfWeights } from "../readers/safetensors.js";
+import { castFloat, permute, type HostTensor } from "../tensor.js";
+
+/** OpenAI's `ModelDimensions`. */
+export interface WhisperDims {
+  n_mels: number;
+  n_audio_ctx: number;
+  n_audio_state: number;
+  n_audio_head: number;
+  n_audio_layer: number;
+  n_vocab: number;
+  n_text_ctx: number;
+  n_text_state: number;
+  n_text_head: number;
+  n_text_layer: number;
+}
+
+const DIM_KEYS: (keyof WhisperDims)[] = ["n_mels", "n_audio_ctx", "n_audio_state", "n_audio_head", "n_audio_layer", "n_vocab", "n_text_ctx", "n_text_state", "n_text_head", "n_text_layer"];
+
+/** A Whisper checkpoint in OpenAI names, whatever file it came from. */
+export interface WhisperSource {
+  dims: WhisperDims;
+  tensors: Map<string, HostTensor>;
+  /** `[layer, head]` pairs when the source names alignment heads. */
+  alignmentHeads?: [number, number][];
+}
+
+function checkDims(d: Record<string, unknown>, file: string): WhisperDims {
+  for (const k of DIM_KEYS) if (!Number.isInteger(d[k]) || (d[k] as number) <= 0) throw new ConvertError(file, `Whisper dims: '${k}' is missing or not a positive integer`);
+  return Object.fromEntries(DIM_KEYS.map((k) => [k, d[k]])) as unknown as WhisperDims;
+}
+
+/** Reads an OpenAI-format `.pt` (`{"dims", "model_state_dict"}`). */
+export function readOpenAiWhisper(file: string): WhisperSource {
+  const ckpt = readTorchCheckpoint(file);
+  if (!ckpt || typeof ckpt !== "object" || Array.isArray(ckpt) || isHostTensor(ckpt)) throw new ConvertError(file, "checkpoint is not a dict");
+  const root = ckpt as { [k: string]: CheckpointValue };
+  const dims = root.dims;
+  const sd = root.model_state_dict;
+  if (!dims || typeof dims !== "object" || Array.isArray(dims) || isHostTensor(dims)) throw new ConvertError(file, "checkpoint has no 'dims' dict (not an OpenAI Whisper checkpoint)");
+  if (!sd || typeof sd !== "object" || Array.isArray(sd) || isHostTensor(sd)) throw new ConvertError(file, "checkpoint has no 'model_state_dict'");
+  const tensors = new Map<string, HostTensor>();
+  for (const [k, v] of Object.entries(sd)) {
+    if (!isHostTensor(v)) throw new ConvertError(file, `state dict entry '${k}' is not a tensor`);
+    tensors.set(k, v);
+  }
+  return { dims: checkDims(dims as Record<string, unknown>, file), tensors };
+}
+
+const HF_RENAMES: [RegExp, string][] = [
+  [/\.layers\./g, ".blocks."],
+  [/\.self_attn_layer_norm\./g, ".attn_ln."],
+  [/\.self_attn\./g, ".attn."],
+  [/\.encoder_attn_layer_norm\./g, ".cross_attn_ln."],
+  [/\.encoder_attn\./g, ".cross_attn."],
+  [/\.final_layer_norm\./g, ".mlp_ln."],
+  [/\.q_proj\./g, ".query."],
+  [/\.k_proj\./g, ".key."],
+  [/\.v_proj\./g, ".value."],
+  [/\.out_proj\./g, ".out."],
+  [/\.fc1\./g, ".mlp.0."],
+  [/\.fc2\./g, ".mlp.2."],
+  [/^encoder\.embed_positions\.weight$/, "encoder.positional_embedding"],
+  [/^decoder\.embed_positions\.weight$/, "decoder.positional_embedding"],
+  [/^decoder\.embed_tokens\./, "decoder.token_embedding."],
+  [/^encoder\.layer_norm\./, "encoder.ln_post."],
+  [/^decoder\.layer_norm\./, "decoder.ln."],
+];
+
+/** Maps one HF Whisper tensor name to its OpenAI name (undefined: drop it). */
+export function hfToOpenAiName(name: string): string | undefined {
+  if (name === "proj_out.weight") return undefined; // tied to the token embedding
+  let n = name.replace(/^model\./, "");
+  for (const [re, to] of HF_RENAMES) n = n.replace(re, to);
+  return n;
+}
+
+/** Reads a Hugging Face Whisper directory (`config.json` + safetensors / bin). */
+export function readHfWhisper(dir: string): WhisperSource {
+  const cfgPath = join(dir, "config.json");
+  if (!existsSync(cfgPath)) throw new ConvertError(dir, "not a Hugging Face model directory (no config.json)");
+  let cfg: Record<string, unknown>;
+  try {
+    cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
+  } catch (e) {
+    throw new ConvertError(cfgPath, `invalid JSON (${(e as Error).message})`);
+  }
+  const dims = checkDims(
+    {
+      n_mels: cfg.num_mel_bins,
+      n_audio_ctx: cfg.max_source_positions,
+      n_audio_state: cfg.d_model,
+      n_audio_head: cfg.encoder_attention_heads,
+      n_audio_layer: cfg.encoder_layers,
+      n_vocab: cfg.vocab_size,
+      n_text_ctx: cfg.max_target_positions,
+      n_text_state: cfg.d_model,
+      n_text_head: cfg.decoder_attention_heads,
+      n_text_layer: cfg.decoder_layers,
+    },
+    cfgPath,
+  );
+  const weightsFile = findHfWeights(dir);
+  if (!weightsFile) throw new ConvertError(dir, "no model.safetensors, shard index or pytorch_model.bin found");
+  let raw: Map<string, HostTensor>;
+  if (weightsFile.endsWith(".bin")) {
+    const sd = readTorchCheckpoint(weightsFile);
+    raw = new Map();
+    if (!sd || typeof sd !== "object" || Array.isArray(sd) || isHostTensor(sd)) throw new ConvertError(weightsFile, "not a state dict");
+    for (const [k, v] of Object.entries(sd)) if (isHostTensor(v)) raw.set(k, v);
+  } else {
+    raw = readSafetensors(weightsFile);
+  }
+  const tensors = new Map<string, HostTensor>();
+  for (const [k, v] of raw) {
+    const n = hfToOpenAiName(k);
+    if (n) tensors.set(n, v);
+  }
+  let alignmentHeads: [number, number][] | undefined;
+  for (const g of ["generation_config.json"]) {
+    const p = join(dir, g);
+    if (existsSync(p)) {
+      try {
+        const gc = JSON.parse(readFileSync(p, "utf8")) as { alignment_heads?: [number, number][] };
+        if (Array.isArray(gc.alignment_heads)) alignmentHeads = gc.alignment_heads;
+      } catch {
+        // a broken generation config only loses the alignment heads
+      }
+    }
+  }
+  return { dims, tensors, alignmentHeads };
+}
+
+/** Reads either source kind from a path. */
+export function readWhisperSource(path: string): WhisperSource {
+  if (!existsSync(path)) {
+    if (/^[\w.-]+\/[\w.-]+$/.test(path)) {
+      throw new ConvertError(path, "not a local file or directory; Hub downloads are not available in this build yet (download the repository and pass its directory)", 2);
+    }
+    throw new ConvertError(path, "no such file or directory");
+  }
+  return statSync(path).isDirectory() ? readHfWhisper(path) : readOpenAiWhisper(path);
+}
+
+/** The MLX `config.json` of a Whisper model. */
+export interface MlxWhisperConfig extends WhisperDims {
+  model_type: "whisper";
+  quantization?: { group_size: number; bits: number };
+  alignment_heads?: [number, number][];
+}
+
+/**
+ * OpenAI names → mlx-community names and layouts: `mlp.0/2` → `mlp1/mlp2`, conv weights
+ * (out, in, k) → (out, k, in), the encoder's sinusoidal positions dropped (MLX recomputes them).
+ */
+export function whisperToMlx(src: WhisperSource, dtype: "float16" | "float32" | "bfloat16"): { config: MlxWhisperConfig; tensors: Map<string, HostTensor> } {
+  const out = new Map<string, HostTensor>();
+  for (const [name, t] of src.tensors) {
+    if (name === "encoder.positional_embedding") continue;
+    const n = name.replace(".mlp.0.", ".mlp1.").replace(".mlp.2.", ".mlp2.");
+    let v = t;
+    if (n.includes("conv") && v.shape.length === 3) v = permute(v, [0, 2, 1]);
+    out.set(n, castFloat(v, dtype));
+  }
+  const config: MlxWhisperConfig = { ...src.dims, model_type: "whisper" };
+  if (src.alignmentHeads) config.alignment_heads = src.alignmentHeads;
+  return { config, tensors: out };
+}

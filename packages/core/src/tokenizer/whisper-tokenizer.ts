@@ -1,0 +1,170 @@
+/**
+ * Whisper's tokenizer: tiktoken-format byte-level BPE (`multilingual.tiktoken` /
+ * `gpt2.tiktoken`, vendored in `assets/`) through `js-tiktoken`, plus Whisper's special tokens,
+ * numbered after the BPE ranks exactly as openai-whisper's `get_encoding` does.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Tiktoken } from "js-tiktoken/lite";
+import { LANGUAGE_CODES } from "./languages.js";
+
+const PAT_STR = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+
+const encodingCache = new Map<string, { bpe: Tiktoken; nRanks: number; special: Record<string, number>; emptyRanks: Set<number> }>();
+
+function assetPath(name: string): string {
+  return fileURLToPath(new URL(`../../assets/${name}`, import.meta.url));
+}
+
+function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number) {
+  const key = `${name}:${numLanguages}`;
+  const cached = encodingCache.get(key);
+  if (cached) return cached;
+  const lines = readFileSync(assetPath(`${name}.tiktoken`), "utf8").split("\n").filter(Boolean);
+  // js-tiktoken's rank format is "<name> <first rank> <b64 token>…" per line.
+  // openai's multilingual file ends with "=" (the empty byte string, which BPE never produces);
+  // it keeps its rank but cannot be given to js-tiktoken.
+  const emptyRanks = new Set<number>();
+  const bpeRanks: string[] = [];
+  for (const l of lines) {
+    const [tok, rank] = l.split(" ");
+    if (tok === "=" || tok === "") emptyRanks.add(Number(rank));
+    else bpeRanks.push(`! ${rank} ${tok}`);
+  }
+  const nRanks = lines.length;
+  const specials = [
+    "<|endoftext|>",
+    "<|startoftranscript|>",
+    ...LANGUAGE_CODES.slice(0, numLanguages).map((l) => `<|${l}|>`),
+    "<|translate|>",
+    "<|transcribe|>",
+    "<|startoflm|>",
+    "<|startofprev|>",
+    "<|nospeech|>",
+    "<|notimestamps|>",
+    ...Array.from({ length: 1501 }, (_, i) => `<|${(i * 0.02).toFixed(2)}|>`),
+  ];
+  const special: Record<string, number> = {};
+  specials.forEach((s, i) => (special[s] = nRanks + i));
+  const bpe = new Tiktoken({ pat_str: PAT_STR, special_tokens: special, bpe_ranks: bpeRanks.join("\n") });
+  const enc = { bpe, nRanks, special, emptyRanks };
+  encodingCache.set(key, enc);
+  return enc;
+}
+
+/** Options of `WhisperTokenizer.create`. */
+export interface TokenizerOptions {
+  multilingual: boolean;
+  /** 99 for v1/v2 models (n_vocab 51865), 100 for v3 (n_vocab 51866). */
+  numLanguages?: number;
+  language?: string;
+  task?: "transcribe" | "translate";
+}
+
+/** The Whisper tokenizer with the special-token ids openai-whisper uses. */
+export class WhisperTokenizer {
+  readonly eot: number;
+  readonly sot: number;
+  readonly translate: number;
+  readonly transcribe: number;
+  readonly sotLm: number;
+  readonly sotPrev: number;
+  readonly noSpeech: number;
+  readonly noTimestamps: number;
+  readonly timestampBegin: number;
+  readonly language?: string;
+  readonly task: "transcribe" | "translate";
+  private readonly bpe: Tiktoken;
+  private readonly emptyRanks: Set<number>;
+  private readonly special: Record<string, number>;
+  private readonly numLanguages: number;
+
+  private constructor(options: TokenizerOptions) {
+    this.numLanguages = options.numLanguages ?? 99;
+    const enc = loadEncoding(options.multilingual ? "multilingual" : "gpt2", this.numLanguages);
+    this.bpe = enc.bpe;
+    this.emptyRanks = enc.emptyRanks;
+    this.special = enc.special;
+    this.language = options.multilingual ? options.language : "en";
+    this.task = options.task ?? "transcribe";
+    const s = enc.special;
+    this.eot = s["<|endoftext|>"];
+    this.sot = s["<|startoftranscript|>"];
+    this.translate = s["<|translate|>"];
+    this.transcribe = s["<|transcribe|>"];
+    this.sotLm = s["<|startoflm|>"];
+    this.sotPrev = s["<|startofprev|>"];
+    this.noSpeech = s["<|nospeech|>"];
+    this.noTimestamps = s["<|notimestamps|>"];
+    this.timestampBegin = s["<|0.00|>"];
+    if (this.language !== undefined && this.languageToken(this.language) === undefined) throw new Error(`unsupported language '${this.language}'`);
+  }
+
+  /** The tokenizer for a model with `nVocab` tokens (openai-whisper's `get_tokenizer`). */
+  static forModel(nVocab: number, options: { language?: string; task?: "transcribe" | "translate" } = {}): WhisperTokenizer {
+    const multilingual = nVocab >= 51865;
+    return new WhisperTokenizer({ multilingual, numLanguages: nVocab - 51765 - (multilingual ? 1 : 0), ...options });
+  }
+
+  static create(options: TokenizerOptions): WhisperTokenizer {
+    return new WhisperTokenizer(options);
+  }
+
+  /** BPE-encodes ordinary text (special-token text is refused, as in tiktoken). */
+  encode(text: string): number[] {
+    return this.bpe.encode(text, [], "all");
+  }
+
+  /** Decodes text tokens; timestamp tokens are dropped (invalid UTF-8 becomes U+FFFD). */
+  decode(tokens: readonly number[]): string {
+    return this.bpe.decode(tokens.filter((t) => t < this.timestampBegin && !this.emptyRanks.has(t)));
+  }
+
+  /** Decodes including timestamps as `<|1.08|>` (openai-whisper `decode_with_timestamps`). */
+  decodeWithTimestamps(tokens: readonly number[]): string {
+    return this.bpe.decode(tokens.filter((t) => !this.emptyRanks.has(t)));
+  }
+
+  /** The language token id for a code such as `en`. */
+  languageToken(code: string): number | undefined {
+    return this.special[`<|${code}|>`];
+  }
+
+  /** All language codes of this tokenizer, in token order. */
+  get languageCodes(): string[] {
+    return LANGUAGE_CODES.slice(0, this.numLanguages);
+  }
+
+  /** `<|startoftranscript|>`, then language and task when multilingual. */
+  get sotSequence(): number[] {
+    const seq = [this.sot];
+    if (this.language !== undefined) {
+      const lang = this.languageToken(this.language);
+      if (lang !== undefined) seq.push(lang);
+      seq.push(this.task === "translate" ? this.translate : this.transcribe);
+    }
+    return seq;
+  }
+
+  /** `sotSequence` followed by `<|notimestamps|>`. */
+  get sotSequenceIncludingNoTimestamps(): number[] {
+    return [...this.sotSequence, this.noTimestamps];
+  }
+
+  /**
+   * Tokens that are never speech: symbols and music notes that would let the model emit
+   * non-speech annotations (openai-whisper's `non_speech_tokens`).
+   */
+  get nonSpeechTokens(): number[] {
+    const symbols = [..."\"#()*+/:;<=>@[\\]^_`{|}~「」『』"];
+    symbols.push(..."<< >> <<< >>> -- --- -( -[ (' (\" (( )) ((( ))) [[ ]] {{ }} ♪♪ ♪♪♪".split(" "));
+    const misc = new Set([..."♩♪♫♬♭♮♯"]);
+    const result = new Set<number>([this.encode(" -")[0], this.encode(" '")[0]]);
+    for (const symbol of [...symbols, ...misc]) {
+      for (const tokens of [this.encode(symbol), this.encode(" " + symbol)]) {
+        if (tokens.length === 1 || misc.has(symbol)) result.add(tokens[0]);
+      }
+    }
+    return [...result].sort((a, b) => a - b);
+  }
+}

@@ -1,0 +1,36 @@
+import type { LogitRules } from "../decoding/logit-rules.js";
+import type { WhisperDims } from "../types.js";
+
+/** A log-mel spectrogram held by a backend (on its device); `frames` counts mel frames. */
+export interface MelHandle {
+  readonly frames: number;
+}
+
+/** What a backend returns for one decoded window, before core turns it into a result. */
+export interface RawDecode {
+  /** Sampled tokens up to, not including, `<|endoftext|>`. */
+  tokens: number[];
+  /** Sum of the log-probabilities of the sampled tokens, `<|endoftext|>` included. */
+  sumLogprob: number;
+  /** Probability of `<|nospeech|>` at the SOT position of the first step. */
+  noSpeechProb: number;
+}
+
+/**
+ * The stages a Whisper backend (MLX, ONNX Runtime, …) provides. Core drives them; the tensors
+ * never leave the backend.
+ */
+export interface WhisperBackend {
+  readonly dims: WhisperDims;
+  /** Log-mel of `audio` with `padding` zero samples appended (openai-whisper semantics). */
+  melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle>;
+  /**
+   * Decodes mel frames [seek, seek + size) zero-padded to 3000 frames, under `rules`.
+   * `temperature` 0 is greedy.
+   */
+  decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode>;
+  /** Language probabilities of the window starting at `seek` (openai `detect_language`). */
+  detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]>;
+  /** Frees the device memory of a mel. */
+  release(mel: MelHandle): void;
+}

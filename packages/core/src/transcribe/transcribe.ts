@@ -1,0 +1,189 @@
+/**
+ * openai-whisper's `transcribe`: the seek loop over 30 s windows, timestamp tokens → segments,
+ * temperature fallback decisions and the last-segment/seek rules, driven over any backend.
+ */
+import { HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE } from "../audio/constants.js";
+import { compressionRatio } from "../decoding/compression.js";
+import { buildLogitRules } from "../decoding/logit-rules.js";
+import type { DecodingOptions, DecodingResult } from "../decoding/options.js";
+import { WhisperTokenizer } from "../tokenizer/whisper-tokenizer.js";
+import type { Segment, TranscriptionResult } from "../types.js";
+import type { MelHandle, WhisperBackend } from "./backend.js";
+
+/** Options of `transcribe` (openai-whisper names in camelCase). */
+export interface TranscribeOptions {
+  language?: string;
+  task?: "transcribe" | "translate";
+  /** One temperature, or the fallback sequence. */
+  temperature?: number | number[];
+  compressionRatioThreshold?: number | null;
+  logprobThreshold?: number | null;
+  noSpeechThreshold?: number | null;
+  conditionOnPreviousText?: boolean;
+  initialPrompt?: string;
+  suppressTokens?: string;
+  suppressBlank?: boolean;
+  maxInitialTimestamp?: number | null;
+  /** Called after each window with the seconds done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Decodes one window, retrying at higher temperatures when the result looks degenerate. */
+async function decodeWithFallback(
+  backend: WhisperBackend,
+  tokenizer: WhisperTokenizer,
+  mel: MelHandle,
+  seek: number,
+  size: number,
+  base: DecodingOptions,
+  temperatures: number[],
+  thresholds: { compression: number | null; logprob: number | null; noSpeech: number | null },
+): Promise<DecodingResult> {
+  let result: DecodingResult | undefined;
+  for (const t of temperatures) {
+    const options = { ...base, temperature: t };
+    const rules = buildLogitRules(tokenizer, options, backend.dims.n_text_ctx, backend.dims.n_audio_ctx);
+    const sampleLen = options.sampleLen ?? Math.floor(backend.dims.n_text_ctx / 2);
+    const raw = await backend.decodeWindow(mel, seek, size, rules, { temperature: t, sampleLen });
+    const text = tokenizer.decode(raw.tokens).trim();
+    result = {
+      language: options.language ?? "en",
+      tokens: raw.tokens,
+      text,
+      avgLogprob: raw.sumLogprob / (raw.tokens.length + 1),
+      noSpeechProb: raw.noSpeechProb,
+      temperature: t,
+      compressionRatio: compressionRatio(text),
+    };
+    let needsFallback = false;
+    if (thresholds.compression !== null && result.compressionRatio > thresholds.compression) needsFallback = true;
+    if (thresholds.logprob !== null && result.avgLogprob < thresholds.logprob) needsFallback = true;
+    if (thresholds.noSpeech !== null && result.noSpeechProb > thresholds.noSpeech && thresholds.logprob !== null && result.avgLogprob < thresholds.logprob) {
+      needsFallback = false; // silence
+    }
+    if (!needsFallback) break;
+  }
+  return result as DecodingResult;
+}
+
+/** Transcribes 16 kHz mono audio with openai-whisper's sequential algorithm. */
+export async function transcribe(backend: WhisperBackend, audio: Float32Array, options: TranscribeOptions = {}): Promise<TranscriptionResult> {
+  const dims = backend.dims;
+  const temperatures = Array.isArray(options.temperature) ? options.temperature : [options.temperature ?? 0];
+  const thresholds = {
+    compression: options.compressionRatioThreshold === undefined ? 2.4 : options.compressionRatioThreshold,
+    logprob: options.logprobThreshold === undefined ? -1.0 : options.logprobThreshold,
+    noSpeech: options.noSpeechThreshold === undefined ? 0.6 : options.noSpeechThreshold,
+  };
+  const conditionOnPrevious = options.conditionOnPreviousText ?? true;
+  const mel = await backend.melSpectrogram(audio, N_SAMPLES);
+  try {
+    const contentFrames = mel.frames - N_FRAMES;
+    const task = options.task ?? "transcribe";
+    let language = options.language;
+    const multilingual = dims.n_vocab >= 51865;
+    if (!language) {
+      if (!multilingual) language = "en";
+      else {
+        const probe = WhisperTokenizer.forModel(dims.n_vocab);
+        const codes = probe.languageCodes;
+        const probs = await backend.detectLanguage(mel, 0, codes.map((c) => probe.languageToken(c) as number), probe.sot);
+        language = codes[probs.indexOf(Math.max(...probs))];
+      }
+    }
+    const tokenizer = WhisperTokenizer.forModel(dims.n_vocab, { language, task });
+    const inputStride = N_FRAMES / dims.n_audio_ctx;
+    const timePrecision = (inputStride * HOP_LENGTH) / SAMPLE_RATE;
+    const allTokens: number[] = [];
+    const allSegments: Segment[] = [];
+    let promptResetSince = 0;
+    const initialPromptTokens = options.initialPrompt ? tokenizer.encode(" " + options.initialPrompt.trim()) : [];
+    allTokens.push(...initialPromptTokens);
+    const base: DecodingOptions = {
+      task,
+      language,
+      temperature: 0,
+      suppressTokens: options.suppressTokens ?? "-1",
+      suppressBlank: options.suppressBlank ?? true,
+      withoutTimestamps: false,
+      maxInitialTimestamp: options.maxInitialTimestamp === undefined ? 1.0 : options.maxInitialTimestamp,
+    };
+
+    let seek = 0;
+    while (seek < contentFrames) {
+      const timeOffset = (seek * HOP_LENGTH) / SAMPLE_RATE;
+      const segmentSize = Math.min(N_FRAMES, contentFrames - seek);
+      const segmentDuration = (segmentSize * HOP_LENGTH) / SAMPLE_RATE;
+      const result = await decodeWithFallback(backend, tokenizer, mel, seek, segmentSize, { ...base, prompt: allTokens.slice(promptResetSince) }, temperatures, thresholds);
+      const tokens = result.tokens;
+
+      if (thresholds.noSpeech !== null) {
+        let skip = result.noSpeechProb > thresholds.noSpeech;
+        if (thresholds.logprob !== null && result.avgLogprob > thresholds.logprob) skip = false;
+        if (skip) {
+          seek += segmentSize;
+          continue;
+        }
+      }
+
+      const current: Segment[] = [];
+      const newSegment = (start: number, end: number, segTokens: number[]): Segment => ({
+        seek,
+        start,
+        end,
+        text: tokenizer.decode(segTokens.filter((t) => t < tokenizer.eot)),
+        tokens: segTokens,
+        temperature: result.temperature,
+        avg_logprob: result.avgLogprob,
+        compression_ratio: result.compressionRatio,
+        no_speech_prob: result.noSpeechProb,
+      });
+      const isTs = tokens.map((t) => t >= tokenizer.timestampBegin);
+      const singleTimestampEnding = isTs.length >= 2 && !isTs[isTs.length - 2] && isTs[isTs.length - 1];
+      const consecutive: number[] = [];
+      for (let i = 0; i + 1 < isTs.length; i++) if (isTs[i] && isTs[i + 1]) consecutive.push(i + 1);
+
+      if (consecutive.length > 0) {
+        const slices = [...consecutive];
+        if (singleTimestampEnding) slices.push(tokens.length);
+        let lastSlice = 0;
+        for (const cur of slices) {
+          const sliced = tokens.slice(lastSlice, cur);
+          const startPos = sliced[0] - tokenizer.timestampBegin;
+          const endPos = sliced[sliced.length - 1] - tokenizer.timestampBegin;
+          current.push(newSegment(timeOffset + startPos * timePrecision, timeOffset + endPos * timePrecision, sliced));
+          lastSlice = cur;
+        }
+        if (singleTimestampEnding) seek += segmentSize;
+        else seek += (tokens[lastSlice - 1] - tokenizer.timestampBegin) * inputStride;
+      } else {
+        let duration = segmentDuration;
+        const timestamps = tokens.filter((t) => t >= tokenizer.timestampBegin);
+        if (timestamps.length > 0 && timestamps[timestamps.length - 1] !== tokenizer.timestampBegin) {
+          duration = (timestamps[timestamps.length - 1] - tokenizer.timestampBegin) * timePrecision;
+        }
+        current.push(newSegment(timeOffset, timeOffset + duration, tokens));
+        seek += segmentSize;
+      }
+
+      // An instantaneous or empty segment is kept, but emptied (as openai-whisper does).
+      for (const s of current) {
+        if (s.start === s.end || s.text.trim() === "") {
+          s.text = "";
+          s.tokens = [];
+        }
+      }
+      for (const s of current) allSegments.push({ id: allSegments.length, ...s });
+      for (const s of current) allTokens.push(...(s.tokens ?? []));
+      if (!conditionOnPrevious || result.temperature > 0.5) promptResetSince = allTokens.length;
+      options.onProgress?.(Math.min(seek, contentFrames) * HOP_LENGTH / SAMPLE_RATE, contentFrames * HOP_LENGTH / SAMPLE_RATE);
+    }
+    return {
+      text: tokenizer.decode(allTokens.slice(initialPromptTokens.length)),
+      segments: allSegments,
+      language,
+    };
+  } finally {
+    backend.release(mel);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * WhisperX's output writers (txt, vtt, srt, tsv, json, aud). Files are named
+ * `<output_dir>/<audio basename>.<ext>` and written atomically.
+ */
+import { basename, extname, join } from "node:path";
+import type { TranscriptionResult } from "../types.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { pythonFloat, roundHalfEven } from "./format.js";
+import { iterateCues, type SubtitleOptions } from "./subtitles.js";
+
+/** Formats WhisperX writes with `--output_format all` (aud is opt-in, as in WhisperX). */
+export const ALL_FORMATS = ["txt", "vtt", "srt", "tsv", "json"] as const;
+/** Every output format. */
+export type OutputFormat = (typeof ALL_FORMATS)[number] | "aud";
+
+/** Renders a result in one format. */
+export function renderResult(result: TranscriptionResult, format: OutputFormat, options: SubtitleOptions = {}): string {
+  switch (format) {
+    case "txt":
+      return result.segments.map((s) => (s.speaker !== undefined ? `[${s.speaker}]: ${s.text.trim()}` : s.text.trim()) + "\n").join("");
+    case "vtt": {
+      let out = "WEBVTT\n\n";
+      for (const c of iterateCues(result, options, false, ".")) out += `${c.start} --> ${c.end}\n${c.text}\n\n`;
+      return out;
+    }
+    case "srt": {
+      let out = "";
+      let i = 1;
+      for (const c of iterateCues(result, options, true, ",")) out += `${i++}\n${c.start} --> ${c.end}\n${c.text}\n\n`;
+      return out;
+    }
+    case "tsv":
+      return "start\tend\ttext\n" + result.segments.map((s) => `${roundHalfEven(1000 * s.start)}\t${roundHalfEven(1000 * s.end)}\t${s.text.trim().replaceAll("\t", " ")}\n`).join("");
+    case "aud":
+      return result.segments.map((s) => `${pythonFloat(s.start)}\t${pythonFloat(s.end)}\t${s.speaker !== undefined ? `[[${s.speaker}]]` : ""}${s.text.trim().replaceAll("\t", " ")}\n`).join("");
+    case "json":
+      return JSON.stringify(result);
+  }
+}
+
+/** The output path of `audioPath` in `outputDir` for `format`. */
+export function outputPath(outputDir: string, audioPath: string, format: OutputFormat): string {
+  const base = basename(audioPath, extname(audioPath));
+  return join(outputDir, `${base}.${format}`);
+}
+
+/** Writes a result in the given formats ("all" = txt, vtt, srt, tsv, json). Returns the paths. */
+export function writeResult(result: TranscriptionResult, audioPath: string, outputDir: string, format: OutputFormat | "all", options: SubtitleOptions = {}): string[] {
+  const formats: OutputFormat[] = format === "all" ? [...ALL_FORMATS] : [format];
+  // Render everything first, so a rendering error leaves no file of this result behind.
+  const rendered = formats.map((f) => [outputPath(outputDir, audioPath, f), renderResult(result, f, options)] as const);
+  for (const [p, text] of rendered) writeFileAtomic(p, text);
+  return rendered.map(([p]) => p);
+}

@@ -1,0 +1,175 @@
+/**
+ * The MLX implementation of core's `WhisperBackend`: mel on MLX, encoder, and a decode loop
+ * whose logits never leave the device (only the sampled token id and its log-probability are
+ * read back each step).
+ */
+import type * as mlxTypes from "@frost-beta/mlx";
+import { N_FRAMES, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
+import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
+import { logMelSpectrogram } from "./log-mel.js";
+import { loadWhisperWeights, readWhisperConfig, type WhisperModelConfig } from "./load-model.js";
+import { WhisperModel, type SelfAttentionCache } from "./model.js";
+
+type MxArray = mlxTypes.core.array;
+
+/** A mel held on MLX. */
+class MlxMel implements MelHandle {
+  constructor(
+    public array: MxArray | undefined,
+    readonly frames: number,
+  ) {}
+}
+
+/** Options of `MlxWhisperBackend.load`. */
+export interface MlxWhisperOptions {
+  /** Compile the encoder graph (needs g++ at run time on Linux). Default true. */
+  compile?: boolean;
+  /** Collect garbage every this many decode steps. Default 16. */
+  gcEvery?: number;
+}
+
+/** Whisper on MLX. */
+export class MlxWhisperBackend implements WhisperBackend {
+  readonly dims: WhisperDims;
+  readonly config: WhisperModelConfig;
+  readonly model: WhisperModel;
+  private readonly mx: MlxCore;
+  private readonly iota: MxArray;
+  private readonly gcEvery: number;
+  private readonly staticMasks = new Map<string, MxArray>();
+
+  private constructor(mx: MlxCore, config: WhisperModelConfig, model: WhisperModel, options: MlxWhisperOptions) {
+    this.mx = mx;
+    this.config = config;
+    this.dims = config;
+    this.model = model;
+    this.gcEvery = options.gcEvery ?? 16;
+    this.iota = mx.arange(config.n_vocab);
+  }
+
+  /** Loads an MLX model directory. */
+  static load(dir: string, options: MlxWhisperOptions = {}): MlxWhisperBackend {
+    const mx = loadMlx();
+    const config = readWhisperConfig(dir);
+    const { weights, sourceDtype } = loadWhisperWeights(mx, dir, config);
+    const model = new WhisperModel(mx, config, weights, { compile: options.compile ?? true, roundPositionsToHalf: sourceDtype === "float16" });
+    return new MlxWhisperBackend(mx, config, model, options);
+  }
+
+  async melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle> {
+    const mel = logMelSpectrogram(this.mx, audio, this.dims.n_mels, padding);
+    this.mx.eval(mel);
+    return new MlxMel(mel, mel.shape[0]);
+  }
+
+  release(mel: MelHandle): void {
+    (mel as MlxMel).array = undefined;
+  }
+
+  private window(mel: MelHandle, seek: number, size: number): MxArray {
+    const mx = this.mx;
+    const arr = (mel as MlxMel).array;
+    if (!arr) throw new Error("mel was released");
+    let w = arr.index(mx.Slice(seek, seek + size));
+    if (size < N_FRAMES) w = mx.pad(w, [[0, N_FRAMES - size], [0, 0]]);
+    return w.reshape(1, N_FRAMES, this.dims.n_mels);
+  }
+
+  /** An additive mask with -inf at `tokens`, cached by content. */
+  private suppressMask(tokens: number[]): MxArray | undefined {
+    if (tokens.length === 0) return undefined;
+    const key = tokens.join(",");
+    let m = this.staticMasks.get(key);
+    if (!m) {
+      const mx = this.mx;
+      const hit = mx.sum(mx.equal(this.iota.reshape(-1, 1), mx.array(tokens, mx.int32).reshape(1, -1)), 1);
+      m = mx.where(mx.greater(hit, 0), -Infinity, 0).astype(mx.float32);
+      mx.eval(m);
+      if (this.staticMasks.size > 64) this.staticMasks.clear();
+      this.staticMasks.set(key, m);
+    }
+    return m;
+  }
+
+  private applyRules(logits: MxArray, rules: LogitRules, sampled: number[]): MxArray {
+    const mx = this.mx;
+    const nVocab = this.dims.n_vocab;
+    if (sampled.length === 0) {
+      const begin = this.suppressMask(rules.suppressedAtBegin);
+      if (begin) logits = mx.add(logits, begin);
+    }
+    const always = this.suppressMask(rules.alwaysSuppressed);
+    if (always) logits = mx.add(logits, always);
+    const step = rules.stepMask(sampled);
+    for (const [lo, hi] of step.ranges) {
+      const end = Math.min(hi, nVocab);
+      if (end <= lo) continue;
+      const inRange = mx.logicalAnd(mx.greaterEqual(this.iota, lo), mx.less(this.iota, end));
+      logits = mx.where(inRange, -Infinity, logits);
+    }
+    if (step.checkTimestampProbability) {
+      const tsBegin = rules.timestampBegin;
+      const logprobs = mx.subtract(logits, mx.logsumexp(logits, -1, true));
+      const tsLogprob = mx.logsumexp(logprobs.index("...", mx.Slice(tsBegin, null)), -1, true);
+      const maxText = mx.max(logprobs.index("...", mx.Slice(0, tsBegin)), -1, true);
+      const forceTs = mx.logicalAnd(mx.greater(tsLogprob, maxText), mx.less(this.iota, tsBegin));
+      logits = mx.where(forceTs, -Infinity, logits);
+    }
+    return logits;
+  }
+
+  async decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode> {
+    const mx = this.mx;
+    const model = this.model;
+    const eot = rules.eot;
+    const features = model.encode(this.window(mel, seek, size));
+    const cross = model.crossAttentionCache(features);
+    const cache: SelfAttentionCache[] = [];
+    const noSpeechToken = rules.noSpeech;
+    let input = mx.array([rules.initialTokens], mx.int32);
+    let offset = 0;
+    const sampled: number[] = [];
+    let sumLogprob = 0;
+    let noSpeechProb = Number.NaN;
+    const nCtx = this.dims.n_text_ctx;
+    for (let i = 0; i < options.sampleLen; i++) {
+      const hidden = model.decodeHidden(input, cross, cache, offset);
+      offset += input.shape[1];
+      let noSpeech: MxArray | undefined;
+      if (i === 0) {
+        const atSot = model.logits(hidden.index(0, rules.sotIndex));
+        noSpeech = mx.softmax(atSot, -1, true).index(noSpeechToken);
+      }
+      let logits = model.logits(hidden.index(0, -1));
+      logits = this.applyRules(logits, rules, sampled);
+      const token = options.temperature === 0 ? mx.argmax(logits, -1) : mx.random.categorical(mx.divide(logits, options.temperature), -1);
+      const logprob = mx.subtract(mx.take(logits, token), mx.logsumexp(logits, -1));
+      if (noSpeech) mx.eval(token, logprob, noSpeech);
+      else mx.eval(token, logprob);
+      if (noSpeech) noSpeechProb = noSpeech.item() as number;
+      const t = token.item() as number;
+      sumLogprob += logprob.item() as number;
+      if (t === eot) break;
+      sampled.push(t);
+      if (rules.initialTokens.length + sampled.length > nCtx) break;
+      input = mx.array([[t]], mx.int32);
+      if ((i + 1) % this.gcEvery === 0) await collectGarbage();
+    }
+    await collectGarbage();
+    return { tokens: sampled, sumLogprob, noSpeechProb };
+  }
+
+  async detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]> {
+    const mx = this.mx;
+    const features = this.model.encode(this.window(mel, seek, Math.min(N_FRAMES, mel.frames - seek)));
+    const cross = this.model.crossAttentionCache(features);
+    const hidden = this.model.decodeHidden(mx.array([[sot]], mx.int32), cross, [], 0);
+    const logits = this.model.logits(hidden.index(0, -1));
+    const langLogits = mx.take(logits, mx.array(languageTokens, mx.int32));
+    const probs = mx.softmax(langLogits, -1, true);
+    mx.eval(probs);
+    const out = probs.tolist() as number[];
+    await collectGarbage();
+    return out;
+  }
+}

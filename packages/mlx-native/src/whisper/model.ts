@@ -1,0 +1,183 @@
+/**
+ * The Whisper network on MLX, as plain functions over a weight map (the same structure as
+ * mlx-examples' `whisper.py`): a conv stem and pre-LN transformer encoder, and a decoder with
+ * self- and cross-attention whose keys/values are cached between steps.
+ */
+import type * as mlxTypes from "@frost-beta/mlx";
+import type { WhisperDims } from "@whisperx-mlx/core";
+import type { MlxCore } from "../runtime.js";
+import type { WeightMap } from "./load-model.js";
+
+type MxArray = mlxTypes.core.array;
+
+/** Per-layer self-attention cache of the decoder: keys and values as [B, H, T, D]. */
+export interface SelfAttentionCache {
+  k: MxArray;
+  v: MxArray;
+}
+
+/** Cross-attention keys/values of one encoder output, per decoder layer, [B, H, 1500, D]. */
+export interface CrossAttentionCache {
+  k: MxArray[];
+  v: MxArray[];
+}
+
+/** Sinusoidal positions as openai-whisper's `sinusoids(length, channels)`. */
+function sinusoids(mx: MlxCore, length: number, channels: number): MxArray {
+  const inc = Math.log(10000) / (channels / 2 - 1);
+  const invTimescales = mx.exp(mx.multiply(mx.arange(channels / 2).astype(mx.float32), -inc));
+  const scaled = mx.multiply(mx.arange(length).astype(mx.float32).reshape(length, 1), invTimescales.reshape(1, channels / 2));
+  return mx.concatenate([mx.sin(scaled), mx.cos(scaled)], 1);
+}
+
+/** A Whisper model bound to its weights. */
+export class WhisperModel {
+  readonly dims: WhisperDims;
+  private readonly w: WeightMap;
+  private readonly mx: MlxCore;
+  private readonly encoderPositions: MxArray;
+  private readonly causalMask: MxArray;
+  private readonly encodeCompiled: (mel: MxArray) => MxArray;
+
+  constructor(mx: MlxCore, dims: WhisperDims, weights: WeightMap, options: { compile?: boolean; roundPositionsToHalf?: boolean } = {}) {
+    this.mx = mx;
+    this.dims = dims;
+    this.w = weights;
+    for (const k of ["encoder.conv1.weight", "encoder.conv2.weight", "decoder.token_embedding.weight", "decoder.positional_embedding"]) {
+      if (!weights.has(k)) throw new Error(`model weights lack '${k}'`);
+    }
+    let pos = sinusoids(mx, dims.n_audio_ctx, dims.n_audio_state);
+    // OpenAI checkpoints store these positions in fp16 and openai-whisper uses the stored values;
+    // rounding the same way keeps the encoder within fp32 noise of the reference.
+    if (options.roundPositionsToHalf) pos = pos.astype(mx.float16).astype(mx.float32);
+    this.encoderPositions = pos;
+    const n = dims.n_text_ctx;
+    const idx = mx.arange(n);
+    // -inf above the diagonal (mx.triu is missing from the binding).
+    this.causalMask = mx.where(mx.greater(idx.reshape(1, n), idx.reshape(n, 1)), -Infinity, 0).astype(mx.float32);
+    mx.eval(this.encoderPositions, this.causalMask);
+    const encode = (mel: MxArray) => this.encodeEager(mel);
+    this.encodeCompiled = options.compile === false ? encode : mx.compile(encode);
+  }
+
+  private p(name: string): MxArray {
+    const t = this.w.get(name);
+    if (!t) throw new Error(`missing weight '${name}'`);
+    return t;
+  }
+
+  private linear(x: MxArray, prefix: string, bias = true): MxArray {
+    const y = this.mx.matmul(x, this.p(`${prefix}.weight`).T);
+    return bias ? this.mx.add(y, this.p(`${prefix}.bias`)) : y;
+  }
+
+  private layerNorm(x: MxArray, prefix: string): MxArray {
+    return this.mx.fast.layerNorm(x, this.p(`${prefix}.weight`), this.p(`${prefix}.bias`), 1e-5);
+  }
+
+  private gelu(x: MxArray): MxArray {
+    const mx = this.mx;
+    return mx.multiply(mx.multiply(x, 0.5), mx.add(mx.erf(mx.multiply(x, Math.SQRT1_2)), 1));
+  }
+
+  private splitHeads(x: MxArray, nHead: number): MxArray {
+    const [b, t, d] = x.shape;
+    return x.reshape(b, t, nHead, d / nHead).transpose(0, 2, 1, 3);
+  }
+
+  /** Scaled dot-product attention with Whisper's d^-0.25 on both q and k, precise softmax. */
+  private attend(q: MxArray, k: MxArray, v: MxArray, mask?: MxArray): MxArray {
+    const mx = this.mx;
+    const d = q.shape[3];
+    const scale = d ** -0.25;
+    let qk = mx.matmul(mx.multiply(q, scale), mx.multiply(k, scale).transpose(0, 1, 3, 2));
+    if (mask) qk = mx.add(qk, mask);
+    const w = mx.softmax(qk, -1, true);
+    const out = mx.matmul(w, v).transpose(0, 2, 1, 3);
+    const [b, t, h, dh] = out.shape;
+    return out.reshape(b, t, h * dh);
+  }
+
+  private mlp(x: MxArray, prefix: string): MxArray {
+    return this.linear(this.gelu(this.linear(this.layerNorm(x, `${prefix}.mlp_ln`), `${prefix}.mlp1`)), `${prefix}.mlp2`);
+  }
+
+  private encodeEager(mel: MxArray): MxArray {
+    const mx = this.mx;
+    const { n_audio_layer, n_audio_head } = this.dims;
+    let x = this.gelu(mx.add(mx.conv1d(mel, this.p("encoder.conv1.weight"), 1, 1, 1, 1), this.p("encoder.conv1.bias")));
+    x = this.gelu(mx.add(mx.conv1d(x, this.p("encoder.conv2.weight"), 2, 1, 1, 1), this.p("encoder.conv2.bias")));
+    x = mx.add(x, this.encoderPositions);
+    for (let i = 0; i < n_audio_layer; i++) {
+      const b = `encoder.blocks.${i}`;
+      const h = this.layerNorm(x, `${b}.attn_ln`);
+      const q = this.splitHeads(this.linear(h, `${b}.attn.query`), n_audio_head);
+      const k = this.splitHeads(this.linear(h, `${b}.attn.key`, false), n_audio_head);
+      const v = this.splitHeads(this.linear(h, `${b}.attn.value`), n_audio_head);
+      x = mx.add(x, this.linear(this.attend(q, k, v), `${b}.attn.out`));
+      x = mx.add(x, this.mlp(x, b));
+    }
+    return this.layerNorm(x, "encoder.ln_post");
+  }
+
+  /** Encodes log-mel windows [B, 3000, n_mels] into audio features [B, 1500, n_audio_state]. */
+  encode(mel: MxArray): MxArray {
+    return this.encodeCompiled(mel);
+  }
+
+  /**
+   * Precomputes every decoder layer's cross-attention keys and values, made contiguous
+   * (a strided view would make each decode step copy all of K and V).
+   */
+  crossAttentionCache(audioFeatures: MxArray): CrossAttentionCache {
+    const mx = this.mx;
+    const { n_text_layer, n_text_head } = this.dims;
+    const k: MxArray[] = [];
+    const v: MxArray[] = [];
+    for (let i = 0; i < n_text_layer; i++) {
+      const b = `decoder.blocks.${i}.cross_attn`;
+      // `* 1` after the transpose forces a contiguous copy.
+      k.push(mx.multiply(this.splitHeads(this.linear(audioFeatures, `${b}.key`, false), n_text_head), 1));
+      v.push(mx.multiply(this.splitHeads(this.linear(audioFeatures, `${b}.value`), n_text_head), 1));
+    }
+    mx.eval(...k, ...v);
+    return { k, v };
+  }
+
+  /**
+   * Runs the decoder on `tokens` [B, T] at position `offset`, extending `cache` in place.
+   * Returns the hidden states after the final layer norm, [B, T, n_text_state].
+   */
+  decodeHidden(tokens: MxArray, cross: CrossAttentionCache, cache: SelfAttentionCache[], offset: number): MxArray {
+    const mx = this.mx;
+    const { n_text_layer, n_text_head } = this.dims;
+    const t = tokens.shape[1];
+    let x = mx.add(mx.take(this.p("decoder.token_embedding.weight"), tokens, 0), this.p("decoder.positional_embedding").index(mx.Slice(offset, offset + t)));
+    const mask = t > 1 ? this.causalMask.index(mx.Slice(0, t), mx.Slice(0, t)) : undefined;
+    for (let i = 0; i < n_text_layer; i++) {
+      const b = `decoder.blocks.${i}`;
+      const h = this.layerNorm(x, `${b}.attn_ln`);
+      const q = this.splitHeads(this.linear(h, `${b}.attn.query`), n_text_head);
+      let k = this.splitHeads(this.linear(h, `${b}.attn.key`, false), n_text_head);
+      let v = this.splitHeads(this.linear(h, `${b}.attn.value`), n_text_head);
+      if (cache[i]) {
+        k = mx.concatenate([cache[i].k, k], 2);
+        v = mx.concatenate([cache[i].v, v], 2);
+      }
+      cache[i] = { k, v };
+      // With a cache, the new queries see every cached key, so only the new block needs masking.
+      const m = mask && offset > 0 ? mx.pad(mask, [[0, 0], [offset, 0]]) : mask;
+      x = mx.add(x, this.linear(this.attend(q, k, v, m), `${b}.attn.out`));
+      const hc = this.layerNorm(x, `${b}.cross_attn_ln`);
+      const qc = this.splitHeads(this.linear(hc, `${b}.cross_attn.query`), n_text_head);
+      x = mx.add(x, this.linear(this.attend(qc, cross.k[i], cross.v[i]), `${b}.cross_attn.out`));
+      x = mx.add(x, this.mlp(x, b));
+    }
+    return this.layerNorm(x, "decoder.ln");
+  }
+
+  /** Logits from hidden states through the tied token embedding, [.., n_vocab]. */
+  logits(hidden: MxArray): MxArray {
+    return this.mx.matmul(hidden, this.p("decoder.token_embedding.weight").T);
+  }
+}
