@@ -58,27 +58,37 @@ export function floatToHalf(v: number): number {
   return sign | half;
 }
 
+let halfTable: Float32Array | undefined;
+
+/** Reinterprets little-endian bytes as a typed array (copying when unaligned). */
+function view<T>(data: Uint8Array, size: number, make: (b: ArrayBuffer, o: number, n: number) => T): T {
+  const aligned = data.byteOffset % size === 0 ? data : data.slice();
+  return make(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / size);
+}
+
 /** Reads any floating tensor as float32 values. */
 export function toFloat32(t: HostTensor): Float32Array {
-  const n = numel(t.shape);
-  const dv = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  const out = new Float32Array(n);
   switch (t.dtype) {
     case "float32":
-      for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true);
-      return out;
-    case "float16":
-      for (let i = 0; i < n; i++) out[i] = halfToFloat(dv.getUint16(i * 2, true));
-      return out;
-    case "bfloat16":
-      for (let i = 0; i < n; i++) {
-        u32[0] = dv.getUint16(i * 2, true) << 16;
-        out[i] = f32[0];
+      return view(t.data, 4, (b, o, n) => new Float32Array(b, o, n)).slice();
+    case "float16": {
+      if (!halfTable) {
+        halfTable = new Float32Array(65536);
+        for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
       }
+      const src = view(t.data, 2, (b, o, n) => new Uint16Array(b, o, n));
+      const out = new Float32Array(src.length);
+      for (let i = 0; i < src.length; i++) out[i] = halfTable[src[i]];
       return out;
+    }
+    case "bfloat16": {
+      const src = view(t.data, 2, (b, o, n) => new Uint16Array(b, o, n));
+      const bits = new Uint32Array(src.length);
+      for (let i = 0; i < src.length; i++) bits[i] = src[i] << 16;
+      return new Float32Array(bits.buffer);
+    }
     case "float64":
-      for (let i = 0; i < n; i++) out[i] = dv.getFloat64(i * 8, true);
-      return out;
+      return Float32Array.from(view(t.data, 8, (b, o, n) => new Float64Array(b, o, n)));
     default:
       throw new Error(`toFloat32: ${t.dtype} is not a floating dtype`);
   }
@@ -90,9 +100,10 @@ export function fromFloat32(values: Float32Array, shape: number[], dtype: "float
   const data = new Uint8Array(n * DTYPE_SIZE[dtype]);
   const dv = new DataView(data.buffer);
   if (dtype === "float32") {
-    for (let i = 0; i < n; i++) dv.setFloat32(i * 4, values[i], true);
+    data.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   } else if (dtype === "float16") {
-    for (let i = 0; i < n; i++) dv.setUint16(i * 2, floatToHalf(values[i]), true);
+    const out = new Uint16Array(data.buffer);
+    for (let i = 0; i < n; i++) out[i] = floatToHalf(values[i]);
   } else {
     for (let i = 0; i < n; i++) {
       f32[0] = values[i];

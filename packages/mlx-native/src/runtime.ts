@@ -20,20 +20,34 @@ export class MlxRuntimeError extends Error {}
 
 const LIB_DIRS = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/lib", "/usr/local/lib", "/usr/lib64", "/lib64"];
 
-function sharedLibraryPresent(name: string): boolean {
+/** Where the dynamic loader would look: LD_LIBRARY_PATH, the usual dirs, and ld.so.cache. */
+export interface LibrarySearch {
+  dirs: string[];
+  ldCache?: string;
+}
+
+function defaultSearch(): LibrarySearch {
   const extra = (process.env.LD_LIBRARY_PATH ?? "").split(":").filter(Boolean);
-  if ([...extra, ...LIB_DIRS].some((d) => existsSync(`${d}/${name}`))) return true;
+  return { dirs: [...extra, ...LIB_DIRS], ldCache: "/etc/ld.so.cache" };
+}
+
+function sharedLibraryPresent(name: string, search: LibrarySearch): boolean {
+  if (search.dirs.some((d) => existsSync(`${d}/${name}`))) return true;
+  if (!search.ldCache) return false;
   try {
-    return readFileSync("/etc/ld.so.cache").includes(Buffer.from(name));
+    return readFileSync(search.ldCache).includes(Buffer.from(name));
   } catch {
     return false;
   }
 }
 
+/** The shared libraries the prebuilt Linux binding links (from Debian's OpenBLAS and LAPACK). */
+export const MLX_LINUX_LIBRARIES = ["libblas.so.3", "liblapack.so.3"];
+
 /** Checks the shared libraries MLX needs on Linux; returns the missing ones. */
-export function missingMlxLibraries(): string[] {
+export function missingMlxLibraries(search: LibrarySearch = defaultSearch(), libraries = MLX_LINUX_LIBRARIES): string[] {
   if (process.platform !== "linux") return [];
-  return ["libblas.so.3", "liblapack.so.3"].filter((l) => !sharedLibraryPresent(l));
+  return libraries.filter((l) => !sharedLibraryPresent(l, search));
 }
 
 let mlx: MlxCore | undefined;

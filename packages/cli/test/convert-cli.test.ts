@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { zipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run.js";
+import { SYNTH } from "./shared.js";
+
+const dir = mkdtempSync(join(tmpdir(), "convert-cli-"));
+
+/** A torch-style zip whose pickle calls os.system (GLOBAL 'os system', REDUCE). */
+function evilCheckpoint(): Uint8Array {
+  const marker = join(dir, "pwned");
+  const cmd = Buffer.from(`touch ${marker}`);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(cmd.length);
+  const pkl = Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.from("cos\nsystem\n"), Buffer.from([0x28, 0x58]), len, cmd, Buffer.from([0x74, 0x52, 0x2e])]);
+  return zipSync({ "archive/data.pkl": pkl, "archive/byteorder": Buffer.from("little") }, { level: 0 });
+}
+
+describe("pnpm convert whisper", () => {
+  it("refuses a pickle that calls os.system: exit 2, one line, nothing runs, no output", async () => {
+    const evil = join(dir, "evil.pt");
+    writeFileSync(evil, evilCheckpoint());
+    const out = join(dir, "evil-out");
+    const r = await runCli("convert", ["whisper", "--torch-name-or-path", evil, "--mlx-path", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`convert: error: ${evil}: refused global 'os.system' (not on the allow-list; nothing was executed)\n`);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, "pwned"))).toBe(false);
+  });
+  it("rejects a truncated checkpoint: exit 2, one line, no output", async () => {
+    const raw = readFileSync(`${SYNTH}/synth-whisper-256.pt`);
+    const cut = join(dir, "truncated.pt");
+    writeFileSync(cut, raw.subarray(0, 5_000_000));
+    const out = join(dir, "cut-out");
+    const r = await runCli("convert", ["whisper", "--torch-name-or-path", cut, "--mlx-path", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toMatch(/truncated\.pt: corrupt or truncated zip archive/);
+    expect(existsSync(out)).toBe(false);
+  });
+  it("converts the real checkpoint and prints a summary", async () => {
+    const out = join(dir, "ok");
+    const r = await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--mlx-path", out, "--dtype", "float16"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/166 tensors, 21\.02 M parameters/);
+    expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8")).model_type).toBe("whisper");
+    expect((await runCli("convert", ["whisper", "--help"])).stdout).toMatch(/--torch-name-or-path/);
+    expect((await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--mlx-path", out])).stderr).toMatch(/already exists \(use --force/);
+  });
+});

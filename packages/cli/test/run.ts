@@ -1,0 +1,17 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
+
+/** Runs a CLI entry point (`whisperx`, `convert`, `bench`) as a real subprocess. */
+export function runCli(entry: "whisperx" | "convert" | "bench", args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ["--expose-gc", `${DIST}${entry}.js`, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    p.on("error", reject);
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}

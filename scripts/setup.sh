@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Idempotent setup for a fresh Debian/Ubuntu machine that has only Node.js ≥ 20:
+#   1. system libraries MLX links (libopenblas0-pthread, liblapack3) and ffmpeg for non-WAV audio;
+#   2. pnpm through corepack (the version pinned in package.json's packageManager);
+#   3. dependencies (frozen lockfile; @frost-beta/mlx's download script is not run) and the build.
+# Where it cannot install something it prints the exact command to run and exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+log() { printf 'setup: %s\n' "$*" >&2; }
+failed=0
+
+# 1. System packages.
+if command -v dpkg >/dev/null 2>&1; then
+  missing=()
+  for pkg in libopenblas0-pthread liblapack3 ffmpeg; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    if [ "$(id -u)" = 0 ]; then
+      log "installing ${missing[*]}"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      log "missing system packages; run: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+      failed=1
+    fi
+  fi
+  if ! command -v g++ >/dev/null 2>&1; then
+    log "note: g++ not found; MLX graph compilation is disabled (slower). To enable: apt-get install -y g++"
+  fi
+else
+  log "not a Debian system: install OpenBLAS, LAPACK and ffmpeg with your package manager"
+fi
+
+# 2. pnpm through corepack. Old corepack releases cannot verify current pnpm signatures;
+#    a current corepack from the npm registry can.
+pnpm_ok() { corepack pnpm --version >/dev/null 2>&1; }
+if ! command -v corepack >/dev/null 2>&1 || ! pnpm_ok; then
+  log "updating corepack"
+  if ! npm install -g corepack@latest >/dev/null 2>&1; then
+    log "cannot update corepack; run: npm install -g corepack@latest"
+    exit 1
+  fi
+fi
+if ! pnpm_ok; then
+  log "corepack cannot provide pnpm; run: npm install -g corepack@latest && corepack enable"
+  exit 1
+fi
+corepack enable >/dev/null 2>&1 || log "note: 'corepack enable' failed (no write access); using 'corepack pnpm'"
+
+# 3. Dependencies and build.
+corepack pnpm install --frozen-lockfile
+corepack pnpm build
+
+exit "$failed"
