@@ -2,6 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    name: "convert",
     include: ["test/**/*.test.ts"],
     // Model tests load real weights and run real inference on 2 cores.
     testTimeout: 600_000,

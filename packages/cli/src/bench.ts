@@ -11,6 +11,7 @@ import { MlxWhisperBackend } from "@whisperx-mlx/mlx-native";
 import { peakRssMb, realTimeFactor, wordErrorRate } from "@whisperx-mlx/bench";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { BUNDLED_MODEL, REPO_ROOT } from "./paths.js";
+import { relaunchTuned } from "./launch.js";
 
 const FLAGS: Record<string, FlagSpec> = {
   model: { kind: "string", default: BUNDLED_MODEL, help: "MLX model directory" },
@@ -52,10 +53,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (c) => (process.exitCode = c),
-  (e) => {
-    process.stderr.write(`bench: error: ${e instanceof UsageError ? e.message : ((e as Error).stack ?? String(e))}\n`);
-    process.exitCode = 2;
-  },
-);
+if (!relaunchTuned()) {
+  main(process.argv.slice(2)).then(
+    (c) => (process.exitCode = c),
+    (e) => {
+      process.stderr.write(`bench: error: ${e instanceof UsageError ? e.message : ((e as Error).stack ?? String(e))}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

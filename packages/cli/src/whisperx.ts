@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { AudioLoadError, loadAudio, transcribe, writeResult, formatTimestamp, type OutputFormat, type TranscriptionResult } from "@whisperx-mlx/core";
 import { MlxWhisperBackend, MlxRuntimeError, ModelLoadError } from "@whisperx-mlx/mlx-native";
 import { helpText, parseFlags, UsageError } from "./args.js";
+import { relaunchTuned } from "./launch.js";
 import { BUNDLED_MODEL } from "./paths.js";
 import { WHISPERX_FLAGS } from "./whisperx-flags.js";
 
@@ -103,10 +104,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e) => {
-    process.stderr.write(`whisperx: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 70;
-  },
-);
+if (!relaunchTuned()) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      process.stderr.write(`whisperx: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
