@@ -33,21 +33,24 @@ else
   log "not a Debian system: install OpenBLAS, LAPACK and ffmpeg with your package manager"
 fi
 
-# 2. pnpm through corepack. Old corepack releases cannot verify current pnpm signatures;
-#    a current corepack from the npm registry can.
+# 2. pnpm through corepack. Some registries serve pnpm's metadata without the signatures
+#    corepack's built-in keys verify ("No compatible signature found"); then we retry with
+#    COREPACK_INTEGRITY_KEYS=0, which skips that signature check (the tarball's integrity hash
+#    is still checked). Once fetched, pnpm is cached and later runs need neither.
 pnpm_ok() { corepack pnpm --version >/dev/null 2>&1; }
-if ! command -v corepack >/dev/null 2>&1 || ! pnpm_ok; then
-  log "updating corepack"
-  if ! npm install -g corepack@latest >/dev/null 2>&1; then
-    log "cannot update corepack; run: npm install -g corepack@latest"
+if ! command -v corepack >/dev/null 2>&1; then
+  log "corepack not found (it ships with Node.js ≥ 16.9); run: npm install -g corepack@latest"
+  exit 1
+fi
+if ! pnpm_ok; then
+  export COREPACK_INTEGRITY_KEYS=0
+  log "corepack could not verify pnpm's registry signature; fetching with COREPACK_INTEGRITY_KEYS=0"
+  if ! pnpm_ok; then
+    log "corepack cannot provide pnpm; run: npm install -g corepack@latest && corepack enable"
     exit 1
   fi
 fi
-if ! pnpm_ok; then
-  log "corepack cannot provide pnpm; run: npm install -g corepack@latest && corepack enable"
-  exit 1
-fi
-corepack enable >/dev/null 2>&1 || log "note: 'corepack enable' failed (no write access); using 'corepack pnpm'"
+corepack enable >/dev/null 2>&1 || log "note: 'corepack enable' failed (no write access); use 'corepack pnpm'"
 
 # 3. Dependencies and build.
 corepack pnpm install --frozen-lockfile
