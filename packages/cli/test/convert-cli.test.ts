@@ -44,9 +44,32 @@ describe("pnpm convert whisper", () => {
     const out = join(dir, "ok");
     const r = await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--mlx-path", out, "--dtype", "float16"]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/166 tensors, 21\.02 M parameters/);
+    expect(r.stderr).toMatch(/166 tensors, 21\.02 M parameters, 42\.9 MB in, 42\.1 MB out \(float16\)/);
     expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8")).model_type).toBe("whisper");
     expect((await runCli("convert", ["whisper", "--help"])).stdout).toMatch(/--torch-name-or-path/);
     expect((await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--mlx-path", out])).stderr).toMatch(/already exists \(use --force/);
+  });
+});
+
+describe("pnpm convert: every family, quantization, verify", () => {
+  it("converts wav2vec2 and silero-vad with --verify and prints the max error per family", async () => {
+    const w = await runCli("convert", ["wav2vec2", "--torch-name-or-path", `${SYNTH}/../synth-wav2vec2/torchaudio/wav2vec2_ta.pth`, "--mlx-path", join(dir, "w2v"), "--verify"]);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toMatch(/83 tensors, 4\.81 M parameters/);
+    expect(w.stderr).toMatch(/verify: \d+ tensor families, max \|Δ\| 0\.00e\+0/);
+    const s = await runCli("convert", ["silero-vad", "--torch-name-or-path", `${SYNTH}/../silero-vad/silero_vad.onnx`, "--mlx-path", join(dir, "sil")]);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "sil", "config.json"), "utf8"))).toMatchObject({ model_type: "silero-vad", sample_rate: 16000 });
+  });
+  it("quantizes with -q --q-bits --q-group-size and refuses it for silero-vad", async () => {
+    const q = await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--mlx-path", join(dir, "q4"), "-q", "--q-bits", "4", "--q-group-size", "64", "--verify"]);
+    expect(q.code).toBe(0);
+    expect(q.stderr).toMatch(/65 matrices quantized to 4 bits \(group 64\)/);
+    expect(JSON.parse(readFileSync(join(dir, "q4", "config.json"), "utf8")).quantization).toEqual({ group_size: 64, bits: 4 });
+    const bad = await runCli("convert", ["silero-vad", "--torch-name-or-path", `${SYNTH}/../silero-vad/silero_vad.onnx`, "--mlx-path", join(dir, "sq"), "-q"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("convert: error: unrecognized argument: -q\n");
+    expect((await runCli("convert", ["silero-vad", "--help"])).stdout).toMatch(/--sample-rate/);
+    expect((await runCli("convert", ["wav2vec2", "--help"])).stdout).toMatch(/--q-group-size/);
   });
 });

@@ -107,5 +107,6 @@ export namespace core {
   namespace random {
     function seed(seed: number): void;
     function categorical(logits: ArrayLike, axis?: number): array;
+    function normal(shape?: number[], dtype?: Dtype, loc?: number, scale?: number): array;
   }
 }

@@ -27,6 +27,16 @@ export interface PickleCall {
   state?: PickleValue;
 }
 
+/**
+ * An instance of an allow-listed *data class* (TorchScript's `__torch__.*` modules): built with
+ * `NEWOBJ`/`REDUCE` and filled by `BUILD`. Only its attributes are kept; no code is run.
+ */
+export interface PickleObject {
+  kind: "object";
+  className: string;
+  attrs: Map<PickleValue, PickleValue>;
+}
+
 /** A persistent id (`BINPERSID`), resolved by the caller (torch storages). */
 export interface PicklePersistent {
   kind: "persistent";
@@ -44,6 +54,7 @@ export type PickleValue =
   | Map<PickleValue, PickleValue>
   | PickleGlobal
   | PickleCall
+  | PickleObject
   | PicklePersistent
   | { kind: "resolved"; value: unknown };
 
@@ -56,6 +67,8 @@ const DICT_TYPES = new Set(["collections.OrderedDict", "builtins.dict", "__built
 export interface ReadPickleOptions {
   /** Fully-qualified global names that may appear (others are refused). */
   allowedGlobals: ReadonlySet<string>;
+  /** Globals that name inert data classes (instances become `PickleObject`s). */
+  isDataClass?: (qualifiedName: string) => boolean;
   /** Turns a persistent id into a value (e.g. a storage descriptor). */
   persistentLoad?: (id: PickleValue) => PickleValue;
   /** Turns a call of an allow-listed global into a value (e.g. a tensor). */
@@ -121,13 +134,14 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions): Pickl
   };
   const global = (module: string, name: string): PickleGlobal => {
     const q = `${module}.${name}`;
-    if (!options.allowedGlobals.has(q)) throw new PickleError(`refused global '${q}' (not on the allow-list; nothing was executed)`);
+    if (!options.allowedGlobals.has(q) && !options.isDataClass?.(q)) throw new PickleError(`refused global '${q}' (not on the allow-list; nothing was executed)`);
     return new PickleGlobal(module, name);
   };
   const call = (callee: PickleValue, args: PickleValue): PickleValue => {
     if (!(callee instanceof PickleGlobal)) throw new PickleError(`REDUCE on a non-global at byte ${pos}`);
     if (!Array.isArray(args)) throw new PickleError(`REDUCE without an argument tuple at byte ${pos}`);
     if (DICT_TYPES.has(callee.qualifiedName)) return new Map();
+    if (options.isDataClass?.(callee.qualifiedName)) return { kind: "object", className: callee.qualifiedName, attrs: new Map() };
     const c: PickleCall = { kind: "call", callee, args: [...args] };
     return options.reduce ? options.reduce(c) : c;
   };
@@ -225,6 +239,7 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions): Pickl
         const state = pop();
         const obj = top();
         if (obj && typeof obj === "object" && "kind" in obj && obj.kind === "call") obj.state = state;
+        else if (obj && typeof obj === "object" && "kind" in obj && obj.kind === "object" && state instanceof Map) for (const [k, v] of state) obj.attrs.set(k, v);
         break;
       }
       case 0x51: { // BINPERSID

@@ -49,7 +49,8 @@ export function parseSafetensors(buf: Uint8Array, file: string): { tensors: Map<
     const [s, e] = off as [number, number];
     if (e > dataLen) throw new ConvertError(file, `tensor '${name}' data [${s}, ${e}) lies beyond the end of the file (${dataLen} data bytes)`);
     if (e - s !== numel(shape) * DTYPE_SIZE[dtype]) throw new ConvertError(file, `tensor '${name}' byte size ${e - s} does not match shape ${JSON.stringify(shape)} × ${dtype}`);
-    tensors.set(name, { dtype, shape: shape as number[], data: buf.slice(dataStart + s, dataStart + e) });
+    // Uint8Array's slice copies (Buffer's would return a view of the whole file).
+    tensors.set(name, { dtype, shape: shape as number[], data: Uint8Array.prototype.slice.call(buf, dataStart + s, dataStart + e) });
   }
   return { tensors, metadata };
 }

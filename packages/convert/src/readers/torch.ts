@@ -31,6 +31,9 @@ interface StorageRef {
   numel: number;
 }
 
+/** TorchScript helpers that only rebuild lists or tag types (they return their argument). */
+const TORCHSCRIPT_GLOBALS = new Set(["torch.jit._pickle.build_intlist", "torch.jit._pickle.build_tensorlist", "torch.jit._pickle.build_doublelist", "torch.jit._pickle.build_boollist", "torch.jit._pickle.build_genericlist", "torch.jit._pickle.restore_type_tag"]);
+
 /** A value read from a checkpoint: plain JS containers with tensors at the leaves. */
 export type CheckpointValue = HostTensor | string | number | bigint | boolean | null | Uint8Array | CheckpointValue[] | { [key: string]: CheckpointValue };
 
@@ -50,6 +53,11 @@ function toPlain(v: PickleValue, file: string): CheckpointValue {
   }
   if (isResolved(v)) return v.value as HostTensor;
   if (v instanceof PickleGlobal) throw new ConvertError(file, `unexpected bare global '${v.qualifiedName}' in checkpoint`);
+  if (v.kind === "object") {
+    const o: { [key: string]: CheckpointValue } = { __class__: v.className };
+    for (const [k, x] of v.attrs) o[String(k)] = toPlain(x, file);
+    return o;
+  }
   if (v.kind === "call") throw new ConvertError(file, `unsupported call of '${v.callee.qualifiedName}' in checkpoint`);
   throw new ConvertError(file, `unexpected persistent reference in checkpoint`);
 }
@@ -91,18 +99,24 @@ function materialize(storage: Uint8Array, ref: StorageRef, offset: number, shape
 }
 
 /** Reads a PyTorch zip checkpoint. Throws `ConvertError` naming the file and the problem. */
-export function readTorchCheckpoint(file: string): CheckpointValue {
+export function readTorchCheckpoint(file: string, options: TorchReadOptions = {}): CheckpointValue {
   let raw: Uint8Array;
   try {
     raw = readFileSync(file);
   } catch (e) {
     throw new ConvertError(file, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseTorchCheckpoint(raw, file);
+  return parseTorchCheckpoint(raw, file, options);
+}
+
+/** Options of `parseTorchCheckpoint`. */
+export interface TorchReadOptions {
+  /** Read a TorchScript archive: `__torch__.*` module objects are kept as attribute bags. */
+  torchScript?: boolean;
 }
 
 /** Parses the bytes of a PyTorch zip checkpoint (see `readTorchCheckpoint`). */
-export function parseTorchCheckpoint(raw: Uint8Array, file: string): CheckpointValue {
+export function parseTorchCheckpoint(raw: Uint8Array, file: string, options: TorchReadOptions = {}): CheckpointValue {
   if (raw.length >= 2 && raw[0] === 0x80 && raw[1] <= 5) {
     throw new ConvertError(file, "legacy (non-zip) PyTorch checkpoint; re-save it with a current PyTorch (torch.save with the default zip format)");
   }
@@ -136,6 +150,7 @@ export function parseTorchCheckpoint(raw: Uint8Array, file: string): CheckpointV
       return data;
     }
     if (name === "torch.Size") return c.args[0] ?? [];
+    if (options.torchScript && TORCHSCRIPT_GLOBALS.has(name)) return c.args[0] ?? null;
     throw new PickleError(`refused call of '${name}'`);
   };
   const persistentLoad = (id: PickleValue): PickleValue => {
@@ -148,7 +163,9 @@ export function parseTorchCheckpoint(raw: Uint8Array, file: string): CheckpointV
     return { kind: "resolved", value: ref };
   };
   try {
-    const v = readPickle(entries[pklName], { allowedGlobals: TORCH_ALLOWED_GLOBALS, reduce, persistentLoad });
+    const allowed = options.torchScript ? new Set([...TORCH_ALLOWED_GLOBALS, ...TORCHSCRIPT_GLOBALS]) : TORCH_ALLOWED_GLOBALS;
+    const isDataClass = options.torchScript ? (q: string) => q.startsWith("__torch__.") : undefined;
+    const v = readPickle(entries[pklName], { allowedGlobals: allowed, isDataClass, reduce, persistentLoad });
     return toPlain(v, file);
   } catch (e) {
     if (e instanceof ConvertError) throw e;
@@ -160,4 +177,25 @@ export function parseTorchCheckpoint(raw: Uint8Array, file: string): CheckpointV
 /** True for a value that is a host tensor. */
 export function isHostTensor(v: unknown): v is HostTensor {
   return typeof v === "object" && v !== null && "dtype" in v && "shape" in v && "data" in v && (v as HostTensor).data instanceof Uint8Array;
+}
+
+/**
+ * Flattens a TorchScript module tree into `a.b.c` → tensor, the names `state_dict()` would give
+ * (parameters and buffers; private bookkeeping such as `_state` is kept too and can be ignored).
+ */
+export function flattenTensors(v: CheckpointValue, prefix = "", out = new Map<string, HostTensor>()): Map<string, HostTensor> {
+  if (isHostTensor(v)) {
+    out.set(prefix, v);
+    return out;
+  }
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => flattenTensors(x, prefix ? `${prefix}.${i}` : String(i), out));
+  } else if (v && typeof v === "object" && !(v instanceof Uint8Array)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "__class__") continue;
+      // TorchScript keeps submodules under `_modules`-free attribute names; parameters are direct.
+      flattenTensors(x, prefix ? `${prefix}.${k}` : k, out);
+    }
+  }
+  return out;
 }

@@ -1,0 +1,189 @@
+/**
+ * wav2vec2 CTC → MLX: Hugging Face `Wav2Vec2ForCTC` (group-norm "base" and layer-norm
+ * "large/xlsr" with `do_stable_layer_norm`) and torchaudio state dicts
+ * (`WAV2VEC2_ASR_BASE_960H` layout). The positional conv's weight norm is folded
+ * (w = g·v/‖v‖, norm over dims 0 and 1 per kernel tap) and conv weights become (out, k, in).
+ *
+ * Output names are HF's without the `wav2vec2.` prefix:
+ * `feature_extractor.conv_layers.N.{conv.weight,conv.bias?,layer_norm.*}`,
+ * `feature_projection.{layer_norm,projection}.*`, `encoder.pos_conv_embed.conv.{weight,bias}`,
+ * `encoder.layer_norm.*`, `encoder.layers.N.{attention.{q,k,v,out}_proj,layer_norm,
+ * feed_forward.{intermediate,output}_dense,final_layer_norm}.*`, `lm_head.*`.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ConvertError } from "../errors.js";
+import { isHostTensor, readTorchCheckpoint } from "../readers/torch.js";
+import { findHfWeights, readSafetensors } from "../readers/safetensors.js";
+import { fromFloat32, permute, toFloat32, type HostTensor } from "../tensor.js";
+
+/** torchaudio's `WAV2VEC2_ASR_BASE_960H` labels (blank '-' at 0, word delimiter '|' at 1). */
+export const TORCHAUDIO_960H_LABELS = ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"];
+
+/** `config.json` of a converted wav2vec2 model. */
+export interface Wav2Vec2Config {
+  model_type: "wav2vec2";
+  conv_dim: number[];
+  conv_kernel: number[];
+  conv_stride: number[];
+  conv_bias: boolean;
+  feat_extract_norm: "group" | "layer";
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  num_conv_pos_embeddings: number;
+  num_conv_pos_embedding_groups: number;
+  do_stable_layer_norm: boolean;
+  layer_norm_eps: number;
+  vocab_size: number;
+  /** Labels in id order. */
+  vocab: string[];
+  blank_id: number;
+  word_delimiter: string;
+}
+
+/** Folds weight norm: w[o,i,k] = g[k]·v[o,i,k]/‖v[:,:,k]‖ (torch `weight_norm(dim=2)`). */
+export function foldWeightNorm(g: HostTensor, v: HostTensor): HostTensor {
+  const [o, i, k] = v.shape;
+  if (g.shape.reduce((a, b) => a * b, 1) !== k) throw new Error(`weight norm: g has shape [${g.shape}], v [${v.shape}]`);
+  const gv = toFloat32(g);
+  const vv = toFloat32(v);
+  const norms = new Float64Array(k);
+  for (let a = 0; a < o * i; a++) for (let c = 0; c < k; c++) norms[c] += vv[a * k + c] ** 2;
+  const out = new Float32Array(vv.length);
+  for (let a = 0; a < o * i; a++) for (let c = 0; c < k; c++) out[a * k + c] = (gv[c] * vv[a * k + c]) / Math.sqrt(norms[c]);
+  return fromFloat32(out, [o, i, k], "float32");
+}
+
+function readJson(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new ConvertError(path, `invalid JSON (${(e as Error).message})`);
+  }
+}
+
+function readStateDict(file: string): Map<string, HostTensor> {
+  if (file.endsWith(".safetensors") || file.endsWith(".index.json")) return readSafetensors(file);
+  const sd = readTorchCheckpoint(file);
+  if (!sd || typeof sd !== "object" || Array.isArray(sd) || isHostTensor(sd)) throw new ConvertError(file, "not a state dict");
+  const root = ("state_dict" in sd && sd.state_dict && typeof sd.state_dict === "object" ? sd.state_dict : sd) as Record<string, unknown>;
+  const out = new Map<string, HostTensor>();
+  for (const [k, v] of Object.entries(root)) if (isHostTensor(v)) out.set(k, v);
+  return out;
+}
+
+/** Renames a torchaudio wav2vec2 key to the HF name (without `wav2vec2.`). */
+export function torchaudioToHfName(k: string): string {
+  return k
+    .replace(/^encoder\.feature_projection\./, "feature_projection.")
+    .replace(/^encoder\.transformer\.pos_conv_embed\./, "encoder.pos_conv_embed.")
+    .replace(/^encoder\.transformer\.layer_norm\./, "encoder.layer_norm.")
+    .replace(/^encoder\.transformer\.layers\./, "encoder.layers.")
+    .replace(/^aux\./, "lm_head.");
+}
+
+function hfConfig(cfg: Record<string, unknown>, vocab: string[], blank: number, file: string): Wav2Vec2Config {
+  const num = (k: string, d?: number) => {
+    const v = cfg[k] ?? d;
+    if (typeof v !== "number") throw new ConvertError(file, `config: '${k}' missing`);
+    return v;
+  };
+  return {
+    model_type: "wav2vec2",
+    conv_dim: (cfg.conv_dim as number[]) ?? [512, 512, 512, 512, 512, 512, 512],
+    conv_kernel: (cfg.conv_kernel as number[]) ?? [10, 3, 3, 3, 3, 2, 2],
+    conv_stride: (cfg.conv_stride as number[]) ?? [5, 2, 2, 2, 2, 2, 2],
+    conv_bias: Boolean(cfg.conv_bias),
+    feat_extract_norm: cfg.feat_extract_norm === "layer" ? "layer" : "group",
+    hidden_size: num("hidden_size"),
+    num_hidden_layers: num("num_hidden_layers"),
+    num_attention_heads: num("num_attention_heads"),
+    intermediate_size: num("intermediate_size"),
+    num_conv_pos_embeddings: num("num_conv_pos_embeddings", 128),
+    num_conv_pos_embedding_groups: num("num_conv_pos_embedding_groups", 16),
+    do_stable_layer_norm: Boolean(cfg.do_stable_layer_norm),
+    layer_norm_eps: num("layer_norm_eps", 1e-5),
+    vocab_size: num("vocab_size"),
+    vocab,
+    blank_id: blank,
+    word_delimiter: "|",
+  };
+}
+
+/** Reads any supported wav2vec2 source: an HF directory (safetensors or bin) or a torchaudio `.pth`. */
+export function readWav2Vec2Source(path: string): { config: Wav2Vec2Config; tensors: Map<string, HostTensor> } {
+  if (!existsSync(path)) throw new ConvertError(path, "no such file or directory");
+  let raw: Map<string, HostTensor>;
+  let config: Wav2Vec2Config;
+  if (statSync(path).isDirectory()) {
+    const cfgPath = join(path, "config.json");
+    if (!existsSync(cfgPath)) throw new ConvertError(path, "not a Hugging Face model directory (no config.json)");
+    const cfg = readJson(cfgPath);
+    const weights = findHfWeights(path);
+    if (!weights) throw new ConvertError(path, "no model.safetensors or pytorch_model.bin found");
+    raw = new Map([...readStateDict(weights)].map(([k, v]) => [k.replace(/^wav2vec2\./, ""), v]));
+    let vocab: string[] = TORCHAUDIO_960H_LABELS;
+    let blank = 0;
+    const vocabPath = join(path, "vocab.json");
+    if (existsSync(vocabPath)) {
+      const v = readJson(vocabPath) as Record<string, number>;
+      vocab = [];
+      for (const [tok, id] of Object.entries(v)) vocab[id] = tok;
+      const b = vocab.findIndex((t) => t === "<pad>" || t === "[pad]");
+      blank = b >= 0 ? b : 0;
+    }
+    config = hfConfig(cfg, vocab, blank, cfgPath);
+  } else {
+    const sd = readStateDict(path);
+    raw = new Map([...sd].map(([k, v]) => [torchaudioToHfName(k), v]));
+    const kwPath = join(dirname(path), "wav2vec2_model_kwargs.json");
+    const kw = existsSync(kwPath) ? readJson(kwPath) : {};
+    const convs = (kw.extractor_conv_layer_config as [number, number, number][] | undefined) ?? [[512, 10, 5], [512, 3, 2], [512, 3, 2], [512, 3, 2], [512, 3, 2], [512, 2, 2], [512, 2, 2]];
+    const hidden = raw.get("feature_projection.projection.weight")?.shape[0];
+    const layers = new Set([...raw.keys()].filter((k) => k.startsWith("encoder.layers.")).map((k) => k.split(".")[2])).size;
+    const vocabSize = raw.get("lm_head.weight")?.shape[0];
+    if (!hidden || !vocabSize) throw new ConvertError(path, "not a torchaudio wav2vec2 CTC state dict (no projection or aux head)");
+    config = hfConfig(
+      {
+        conv_dim: convs.map((c) => c[0]),
+        conv_kernel: convs.map((c) => c[1]),
+        conv_stride: convs.map((c) => c[2]),
+        conv_bias: kw.extractor_conv_bias ?? false,
+        feat_extract_norm: kw.extractor_mode === "layer_norm" ? "layer" : "group",
+        hidden_size: hidden,
+        num_hidden_layers: layers,
+        num_attention_heads: kw.encoder_num_heads ?? Math.max(1, hidden / 64),
+        intermediate_size: kw.encoder_ff_interm_features ?? raw.get("encoder.layers.0.feed_forward.intermediate_dense.weight")?.shape[0],
+        num_conv_pos_embeddings: kw.encoder_pos_conv_kernel ?? 128,
+        num_conv_pos_embedding_groups: kw.encoder_pos_conv_groups ?? 16,
+        do_stable_layer_norm: kw.encoder_layer_norm_first ?? false,
+        vocab_size: vocabSize,
+      },
+      vocabSize === TORCHAUDIO_960H_LABELS.length ? TORCHAUDIO_960H_LABELS : Array.from({ length: vocabSize }, (_, i) => String(i)),
+      0,
+      path,
+    );
+  }
+  return { config, tensors: wav2vec2ToMlx(raw, path) };
+}
+
+/** Folds weight norm, transposes convs, drops training-only tensors. */
+export function wav2vec2ToMlx(raw: Map<string, HostTensor>, file: string): Map<string, HostTensor> {
+  const out = new Map<string, HostTensor>();
+  const pos = "encoder.pos_conv_embed.conv.";
+  const g = raw.get(`${pos}parametrizations.weight.original0`) ?? raw.get(`${pos}weight_g`);
+  const v = raw.get(`${pos}parametrizations.weight.original1`) ?? raw.get(`${pos}weight_v`);
+  const plain = raw.get(`${pos}weight`);
+  if (g && v) out.set(`${pos}weight`, permute(foldWeightNorm(g, v), [0, 2, 1]));
+  else if (plain) out.set(`${pos}weight`, permute(plain, [0, 2, 1]));
+  else throw new ConvertError(file, "positional conv weight not found (neither weight_g/weight_v nor parametrizations)");
+  for (const [k, t] of raw) {
+    if (k.startsWith(pos) && k !== `${pos}bias`) continue;
+    if (k === "masked_spec_embed" || k.startsWith("quantizer.") || k.startsWith("project_")) continue;
+    out.set(k, /conv_layers\.\d+\.conv\.weight$/.test(k) ? permute(t, [0, 2, 1]) : t);
+  }
+  if (!out.has("lm_head.weight")) throw new ConvertError(file, "no CTC head (lm_head / aux) found");
+  return out;
+}
