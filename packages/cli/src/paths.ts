@@ -5,3 +5,6 @@ export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** The bundled demo model: synth-whisper-256 converted by `pnpm convert` (fp16). */
 export const BUNDLED_MODEL = `${REPO_ROOT}fixtures/models/synth-whisper-256-mlx`;
+
+/** Silero VAD v6 converted to MLX by `pnpm convert silero-vad` (for `--vad_backend mlx`). */
+export const BUNDLED_SILERO_MLX = `${REPO_ROOT}fixtures/models/silero-vad-mlx`;

@@ -4,11 +4,25 @@
  * failed (each reported on one line), 2 bad usage or model.
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
-import { AudioLoadError, loadAudio, transcribe, writeResult, formatTimestamp, type OutputFormat, type TranscriptionResult } from "@whisperx-mlx/core";
-import { MlxWhisperBackend, MlxRuntimeError, ModelLoadError } from "@whisperx-mlx/mlx-native";
+import {
+  AudioLoadError,
+  formatTimestamp,
+  getSpeechTimestamps,
+  speechToChunks,
+  transcribe,
+  transcribeChunks,
+  VadService,
+  VadWorkerError,
+  writeResult,
+  type OutputFormat,
+  type TranscriptionResult,
+  type VadResult,
+} from "@whisperx-mlx/core";
+import { MlxRuntimeError, MlxWhisperBackend, ModelLoadError, SileroVadMlx } from "@whisperx-mlx/mlx-native";
+import { expandGlobs } from "./expand-globs.js";
 import { helpText, parseFlags, UsageError } from "./args.js";
 import { relaunchTuned } from "./launch.js";
-import { BUNDLED_MODEL } from "./paths.js";
+import { BUNDLED_MODEL, BUNDLED_SILERO_MLX } from "./paths.js";
 import { WHISPERX_FLAGS } from "./whisperx-flags.js";
 
 const KNOWN_NAMES = ["tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en", "large", "large-v1", "large-v2", "large-v3", "large-v3-turbo", "turbo"];
@@ -29,6 +43,12 @@ function temperatures(t: number, increment: number | null): number[] {
   return out;
 }
 
+interface Job {
+  file: string;
+  /** Decoded audio and, for the ONNX VAD, speech timestamps, from the worker. */
+  prepared: Promise<VadResult>;
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let args;
@@ -46,33 +66,64 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText("usage: whisperx [options] audio [audio ...]", WHISPERX_FLAGS) + "\n");
     return 0;
   }
-  const files = args.positional;
+  const files = expandGlobs(args.positional);
+  let vad: VadService | undefined;
   try {
     if (files.length === 0) throw new UsageError("the following arguments are required: audio");
-    if (f.vad_method !== "none") throw new UsageError(`--vad_method ${f.vad_method}: VAD is not available in this version yet; use --vad_method none`);
+    if (f.vad_method === "pyannote") throw new UsageError("--vad_method pyannote is not available in this version; use silero (or none)");
     if (f.diarize) throw new UsageError("--diarize is not available in this version yet");
     const modelDir = resolveModel(f.model as string | null);
     const outputDir = f.output_dir as string;
     mkdirSync(outputDir, { recursive: true });
     const backend = MlxWhisperBackend.load(modelDir);
     const verbose = f.verbose as boolean;
+    const useVad = f.vad_method === "silero";
+    const mlxVad = useVad && f.vad_backend === "mlx" ? SileroVadMlx.load((f.vad_model as string | null) ?? BUNDLED_SILERO_MLX) : undefined;
+    vad = new VadService({ modelPath: f.vad_backend === "onnx" ? ((f.vad_model as string | null) ?? undefined) : undefined });
+    // WhisperX's Silero call: get_speech_timestamps(max_speech_duration_s=chunk_size, threshold=vad_onset).
+    const vadOptions = { threshold: f.vad_onset as number, maxSpeechDurationS: f.chunk_size as number };
+    const service = vad;
+    const prepare = (file: string): Job => {
+      const prepared = service.loadAndDetect(file, vadOptions, useVad && !mlxVad);
+      prepared.catch(() => undefined); // handled when the job is reached
+      return { file, prepared };
+    };
     let failed = 0;
-    for (const file of files) {
+    let next: Job | undefined = prepare(files[0]);
+    for (let i = 0; i < files.length; i++) {
+      const job = next as Job;
+      // Decoding and VAD of the next file overlap transcription of this one.
+      if (f.prefetch) next = i + 1 < files.length ? prepare(files[i + 1]) : undefined;
+      const file = job.file;
       try {
-        const audio = await loadAudio(file);
+        const { audio, timestamps } = await job.prepared;
         const t0 = performance.now();
-        const result = await transcribe(backend, audio, {
-          language: (f.language as string | null) ?? undefined,
-          task: f.task as "transcribe" | "translate",
-          temperature: temperatures(f.temperature as number, f.temperature_increment_on_fallback as number | null),
-          compressionRatioThreshold: f.compression_ratio_threshold as number | null,
-          logprobThreshold: f.logprob_threshold as number | null,
-          noSpeechThreshold: f.no_speech_threshold as number | null,
-          conditionOnPreviousText: f.condition_on_previous_text as boolean,
-          initialPrompt: (f.initial_prompt as string | null) ?? undefined,
-          suppressTokens: f.suppress_tokens as string,
-          onProgress: f.print_progress ? (done, total) => process.stderr.write(`Progress: ${((100 * done) / total).toFixed(2)}%...\n`) : undefined,
-        });
+        let result: TranscriptionResult;
+        if (useVad) {
+          const speech = timestamps ?? getSpeechTimestamps(await (mlxVad as SileroVadMlx).speechProbabilities(audio), audio.length, vadOptions);
+          const chunks = speechToChunks(speech, 16000, f.chunk_size as number);
+          if (chunks.length === 0) process.stderr.write(`whisperx: ${file}: no active speech found; writing an empty transcript\n`);
+          result = await transcribeChunks(backend, audio, chunks, {
+            language: (f.language as string | null) ?? undefined,
+            task: f.task as "transcribe" | "translate",
+            batchSize: f.batch_size as number,
+            suppressTokens: f.suppress_tokens as string,
+            initialPrompt: (f.initial_prompt as string | null) ?? undefined,
+          });
+        } else {
+          result = await transcribe(backend, audio, {
+            language: (f.language as string | null) ?? undefined,
+            task: f.task as "transcribe" | "translate",
+            temperature: temperatures(f.temperature as number, f.temperature_increment_on_fallback as number | null),
+            compressionRatioThreshold: f.compression_ratio_threshold as number | null,
+            logprobThreshold: f.logprob_threshold as number | null,
+            noSpeechThreshold: f.no_speech_threshold as number | null,
+            conditionOnPreviousText: f.condition_on_previous_text as boolean,
+            initialPrompt: (f.initial_prompt as string | null) ?? undefined,
+            suppressTokens: f.suppress_tokens as string,
+            onProgress: f.print_progress ? (done, total) => process.stderr.write(`Progress: ${((100 * done) / total).toFixed(2)}%...\n`) : undefined,
+          });
+        }
         const output: TranscriptionResult = {
           segments: result.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })),
           language: result.language,
@@ -89,9 +140,10 @@ export async function main(argv: string[]): Promise<number> {
         });
       } catch (e) {
         failed++;
-        const msg = e instanceof AudioLoadError ? e.message : `${file}: ${(e as Error).message}`;
-        process.stderr.write(`whisperx: ${msg}\n`);
+        const msg = e instanceof AudioLoadError || e instanceof VadWorkerError ? e.message : `${file}: ${(e as Error).message}`;
+        process.stderr.write(`whisperx: ${msg.startsWith(file) ? msg : `${file}: ${msg}`}\n`);
       }
+      if (!f.prefetch) next = i + 1 < files.length ? prepare(files[i + 1]) : undefined;
     }
     if (failed) process.stderr.write(`whisperx: ${failed} of ${files.length} file(s) failed\n`);
     return failed ? 1 : 0;
@@ -101,6 +153,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw e;
+  } finally {
+    await vad?.close();
   }
 }
 

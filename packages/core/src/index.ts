@@ -13,3 +13,8 @@ export * from "./util/atomic-write.js";
 export * from "./writers/format.js";
 export * from "./writers/subtitles.js";
 export * from "./writers/writers.js";
+export * from "./vad/speech-timestamps.js";
+export * from "./vad/merge-chunks.js";
+export * from "./vad/silero-onnx.js";
+export * from "./transcribe/transcribe-chunks.js";
+export * from "./vad/vad-service.js";

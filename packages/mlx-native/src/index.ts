@@ -4,3 +4,4 @@ export * from "./whisper/log-mel.js";
 export * from "./whisper/load-model.js";
 export * from "./whisper/model.js";
 export * from "./whisper/backend.js";
+export * from "./vad/silero.js";

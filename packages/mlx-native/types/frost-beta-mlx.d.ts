@@ -34,7 +34,7 @@ export namespace core {
     astype(dtype: Dtype): array;
     item(): number | boolean;
     tolist(): unknown;
-    reshape(...shape: number[]): array;
+    reshape(...shape: (number | number[])[]): array;
     transpose(...axes: number[]): array;
     index(...index: ArrayIndex[]): array;
     max(axis?: number | number[], keepdims?: boolean): array;
@@ -63,6 +63,7 @@ export namespace core {
   function erf(a: ArrayLike): array;
   function sigmoid(a: ArrayLike): array;
   function tanh(a: ArrayLike): array;
+  function zerosLike(a: ArrayLike): array;
   function softmax(a: ArrayLike, axis?: number | number[], precise?: boolean): array;
   function logsumexp(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
   function max(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
@@ -95,6 +96,11 @@ export namespace core {
   function compile<A extends array[], R>(fn: (...args: A) => R, shapeless?: boolean): (...args: A) => R;
   function disableCompile(): void;
   function enableCompile(): void;
+  class Stream {}
+  class Device {}
+  const cpu: number;
+  function newStream(device: number | Device): Stream;
+  function stream(s: Stream | unknown): Disposable;
   function eval(...arrays: unknown[]): void;
   function asyncEval(...arrays: unknown[]): void;
   namespace fft {

@@ -29,6 +29,12 @@ export interface WhisperBackend {
    * `temperature` 0 is greedy.
    */
   decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode>;
+  /**
+   * Decodes independent audio chunks (each ≤ 30 s, zero-padded to 30 s, its own log-mel) under
+   * the same `rules`, `batchSize` at a time, as WhisperX's batched pipeline does. Requires
+   * rules without timestamps. Results are in chunk order.
+   */
+  decodeChunks(chunks: Float32Array[], rules: LogitRules, options: { temperature: number; sampleLen: number; batchSize: number }): Promise<RawDecode[]>;
   /** Language probabilities of the window starting at `seek` (openai `detect_language`). */
   detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]>;
   /** Frees the device memory of a mel. */

@@ -16,7 +16,11 @@ export interface SelfAttentionCache {
   v: MxArray;
 }
 
-/** Cross-attention keys/values of one encoder output, per decoder layer, [B, H, 1500, D]. */
+/**
+ * Cross-attention keys/values of one encoder output, per decoder layer: keys already scaled by
+ * d^-0.25 and transposed to [B, H, D, 1500], values [B, H, 1500, D], both contiguous, so a
+ * decode step reads them without copying.
+ */
 export interface CrossAttentionCache {
   k: MxArray[];
   v: MxArray[];
@@ -87,10 +91,15 @@ export class WhisperModel {
 
   /** Scaled dot-product attention with Whisper's d^-0.25 on both q and k, precise softmax. */
   private attend(q: MxArray, k: MxArray, v: MxArray, mask?: MxArray): MxArray {
+    const scale = q.shape[3] ** -0.25;
+    return this.attendScaledKeys(q, this.mx.multiply(k, scale).transpose(0, 1, 3, 2), v, mask);
+  }
+
+  /** Attention with keys already scaled and transposed ([B, H, D, T]). */
+  private attendScaledKeys(q: MxArray, kT: MxArray, v: MxArray, mask?: MxArray): MxArray {
     const mx = this.mx;
-    const d = q.shape[3];
-    const scale = d ** -0.25;
-    let qk = mx.matmul(mx.multiply(q, scale), mx.multiply(k, scale).transpose(0, 1, 3, 2));
+    const scale = q.shape[3] ** -0.25;
+    let qk = mx.matmul(mx.multiply(q, scale), kT);
     if (mask) qk = mx.add(qk, mask);
     const w = mx.softmax(qk, -1, true);
     const out = mx.matmul(w, v).transpose(0, 2, 1, 3);
@@ -126,6 +135,15 @@ export class WhisperModel {
   }
 
   /**
+   * A row-contiguous copy. Element-wise ops keep a permuted input's strides, so `x * 1` is not
+   * enough; reshaping to a different rank is what forces MLX to lay the data out in order.
+   */
+  private contiguous(x: MxArray): MxArray {
+    const shape = x.shape;
+    return x.reshape([-1]).reshape(shape);
+  }
+
+  /**
    * Precomputes every decoder layer's cross-attention keys and values, made contiguous
    * (a strided view would make each decode step copy all of K and V).
    */
@@ -136,9 +154,9 @@ export class WhisperModel {
     const v: MxArray[] = [];
     for (let i = 0; i < n_text_layer; i++) {
       const b = `decoder.blocks.${i}.cross_attn`;
-      // `* 1` after the transpose forces a contiguous copy.
-      k.push(mx.multiply(this.splitHeads(this.linear(audioFeatures, `${b}.key`, false), n_text_head), 1));
-      v.push(mx.multiply(this.splitHeads(this.linear(audioFeatures, `${b}.value`), n_text_head), 1));
+      const scale = (this.dims.n_text_state / n_text_head) ** -0.25;
+      k.push(this.contiguous(mx.multiply(this.splitHeads(this.linear(audioFeatures, `${b}.key`, false), n_text_head).transpose(0, 1, 3, 2), scale)));
+      v.push(this.contiguous(this.splitHeads(this.linear(audioFeatures, `${b}.value`), n_text_head)));
     }
     mx.eval(...k, ...v);
     return { k, v };
@@ -170,7 +188,7 @@ export class WhisperModel {
       x = mx.add(x, this.linear(this.attend(q, k, v, m), `${b}.attn.out`));
       const hc = this.layerNorm(x, `${b}.cross_attn_ln`);
       const qc = this.splitHeads(this.linear(hc, `${b}.cross_attn.query`), n_text_head);
-      x = mx.add(x, this.linear(this.attend(qc, cross.k[i], cross.v[i]), `${b}.cross_attn.out`));
+      x = mx.add(x, this.linear(this.attendScaledKeys(qc, cross.k[i], cross.v[i]), `${b}.cross_attn.out`));
       x = mx.add(x, this.mlp(x, b));
     }
     return this.layerNorm(x, "decoder.ln");

@@ -1,0 +1,67 @@
+/** The default WhisperX path through the CLI: Silero VAD → 30 s chunks → batched decoding. */
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run.js";
+import { SYNTH } from "./shared.js";
+
+describe("whisperx CLI, VAD path", () => {
+  it("chunks longform_000 as WhisperX does and decodes ≥ 90 % of chunks as openai-whisper", async () => {
+    const out = mkdtempSync(join(tmpdir(), "vadcli-"));
+    for (const backend of ["onnx", "mlx"]) {
+      const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "--vad_backend", backend, "-o", out, "-f", "json", "--verbose", "False"]);
+      expect(r.code, r.stderr).toBe(0);
+      const got = JSON.parse(readFileSync(join(out, "longform_000.json"), "utf8")) as { segments: { start: number; end: number; text: string }[] };
+      const vad = JSON.parse(readFileSync(`${SYNTH}/refs-extra/vad.json`, "utf8")).whisperx_chunks.longform_000.chunks as { start: number; end: number }[];
+      const ref = JSON.parse(readFileSync(`${SYNTH}/refs-extra/chunked.json`, "utf8")).clips.longform_000.chunks as { greedy: { text: string } }[];
+      expect(got.segments.length).toBe(vad.length);
+      got.segments.forEach((s, i) => {
+        expect(Math.abs(s.start - vad[i].start)).toBeLessThanOrEqual(0.05);
+        expect(Math.abs(s.end - vad[i].end)).toBeLessThanOrEqual(0.05);
+      });
+      const same = got.segments.filter((s, i) => s.text.trim() === ref[i].greedy.text).length;
+      expect(same / ref.length).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it("ten copies, a corrupt and a silent file: eleven transcribed, the corrupt one reported, exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "multi-"));
+    const files: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const f = join(dir, `copy_${i}.wav`);
+      copyFileSync(`${SYNTH}/audio/eval_00${i}.wav`, f);
+      files.push(f);
+    }
+    const corrupt = join(dir, "corrupt.wav");
+    writeFileSync(corrupt, Buffer.concat([Buffer.from("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00"), Buffer.from("garbage")]));
+    const silent = join(dir, "silent.wav");
+    const pcm = Buffer.alloc(16000 * 2 * 4);
+    const h = Buffer.alloc(44);
+    h.write("RIFF", 0);
+    h.writeUInt32LE(36 + pcm.length, 4);
+    h.write("WAVEfmt ", 8);
+    h.writeUInt32LE(16, 16);
+    h.writeUInt16LE(1, 20);
+    h.writeUInt16LE(1, 22);
+    h.writeUInt32LE(16000, 24);
+    h.writeUInt32LE(32000, 28);
+    h.writeUInt16LE(2, 32);
+    h.writeUInt16LE(16, 34);
+    h.write("data", 36);
+    h.writeUInt32LE(pcm.length, 40);
+    writeFileSync(silent, Buffer.concat([h, pcm]));
+    const out = join(dir, "out");
+    // a quoted glob is expanded by the CLI itself
+    const r = await runCli("whisperx", [join(dir, "copy_*.wav"), corrupt, silent, "--language", "en", "-o", out, "-f", "txt", "--verbose", "False"]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toContain(`whisperx: ${corrupt}: invalid WAV: truncated fmt chunk`);
+    expect(lines).toContain(`whisperx: ${silent}: no active speech found; writing an empty transcript`);
+    expect(lines[lines.length - 1]).toBe("whisperx: 1 of 12 file(s) failed");
+    const written = readdirSync(out).sort();
+    expect(written).toEqual([...Array.from({ length: 10 }, (_, i) => `copy_${i}.txt`), "silent.txt"].sort());
+    expect(readFileSync(join(out, "silent.txt"), "utf8")).toBe("");
+    for (let i = 0; i < 10; i++) expect(readFileSync(join(out, `copy_${i}.txt`), "utf8").trim().length).toBeGreaterThan(0);
+  });
+});
