@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import {
   AudioLoadError,
   formatTimestamp,
+  align,
   getSpeechTimestamps,
+  type AlignModel,
+  type InterpolateMethod,
   speechToChunks,
   transcribe,
   transcribeChunks,
@@ -18,11 +21,13 @@ import {
   type TranscriptionResult,
   type VadResult,
 } from "@whisperx-mlx/core";
-import { MlxRuntimeError, MlxWhisperBackend, ModelLoadError, SileroVadMlx } from "@whisperx-mlx/mlx-native";
+import { MlxRuntimeError, MlxWhisperBackend, ModelLoadError, SileroVadMlx, Wav2Vec2Mlx } from "@whisperx-mlx/mlx-native";
 import { expandGlobs } from "./expand-globs.js";
+import { alignMain } from "./align-command.js";
 import { helpText, parseFlags, UsageError } from "./args.js";
 import { relaunchTuned } from "./launch.js";
-import { BUNDLED_MODEL, BUNDLED_SILERO_MLX } from "./paths.js";
+import { BUNDLED_ALIGN_MODEL, BUNDLED_MODEL, BUNDLED_SILERO_MLX } from "./paths.js";
+import { DEFAULT_ALIGN_MODELS } from "./align-models.js";
 import { WHISPERX_FLAGS } from "./whisperx-flags.js";
 
 const KNOWN_NAMES = ["tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en", "large", "large-v1", "large-v2", "large-v3", "large-v3-turbo", "turbo"];
@@ -34,6 +39,18 @@ function resolveModel(name: string | null): string {
     throw new UsageError(`model '${name}': Hub downloads are not available in this version; pass an MLX model directory (see README)`);
   }
   throw new UsageError(`model '${name}': no such model directory`);
+}
+
+/** The alignment model for a language: `--align_model` (a local MLX dir), else the default. */
+function resolveAlignModel(name: string | null, language: string): string {
+  if (name !== null) {
+    if (existsSync(name) && statSync(name).isDirectory()) return name;
+    throw new UsageError(`align model '${name}': not a local MLX model directory; Hub downloads are not available in this version`);
+  }
+  if (language === "en") return BUNDLED_ALIGN_MODEL;
+  const hub = DEFAULT_ALIGN_MODELS[language];
+  if (!hub) throw new UsageError(`no default alignment model for language '${language}'; pass --align_model or --no_align`);
+  throw new UsageError(`the default alignment model for '${language}' is ${hub}, which must be downloaded from the Hub (not available in this version); pass --align_model <converted dir> or --no_align`);
 }
 
 function temperatures(t: number, increment: number | null): number[] {
@@ -77,6 +94,19 @@ export async function main(argv: string[]): Promise<number> {
     mkdirSync(outputDir, { recursive: true });
     const backend = MlxWhisperBackend.load(modelDir);
     const verbose = f.verbose as boolean;
+    // WhisperX: translation cannot be aligned to the audio's language.
+    const doAlign = !f.no_align && f.task !== "translate";
+    const aligners = new Map<string, AlignModel>();
+    const alignerFor = (language: string): AlignModel => {
+      const dir = resolveAlignModel(f.align_model as string | null, language);
+      let a = aligners.get(dir);
+      if (!a) {
+        const m = Wav2Vec2Mlx.load(dir);
+        a = { vocab: m.config.vocab, emissions: (x) => m.emissions(x) };
+        aligners.set(dir, a);
+      }
+      return a;
+    };
     const useVad = f.vad_method === "silero";
     const mlxVad = useVad && f.vad_backend === "mlx" ? SileroVadMlx.load((f.vad_model as string | null) ?? BUNDLED_SILERO_MLX) : undefined;
     vad = new VadService({ modelPath: f.vad_backend === "onnx" ? ((f.vad_model as string | null) ?? undefined) : undefined });
@@ -124,14 +154,25 @@ export async function main(argv: string[]): Promise<number> {
             onProgress: f.print_progress ? (done, total) => process.stderr.write(`Progress: ${((100 * done) / total).toFixed(2)}%...\n`) : undefined,
           });
         }
-        const output: TranscriptionResult = {
+        let output: TranscriptionResult = {
           segments: result.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })),
           language: result.language,
         };
+        let alignSeconds = 0;
+        if (doAlign && output.segments.length) {
+          const ta = performance.now();
+          const aligned = await align(output.segments, audio, alignerFor(result.language), {
+            language: result.language,
+            interpolateMethod: f.interpolate_method as InterpolateMethod,
+            returnCharAlignments: Boolean(f.return_char_alignments),
+          });
+          output = { segments: aligned.segments, word_segments: aligned.word_segments, language: result.language };
+          alignSeconds = (performance.now() - ta) / 1000;
+        }
         if (verbose) {
           for (const s of output.segments) process.stdout.write(`[${formatTimestamp(s.start)} --> ${formatTimestamp(s.end)}] ${s.text}\n`);
           const secs = (performance.now() - t0) / 1000;
-          process.stderr.write(`${file}: ${(audio.length / 16000).toFixed(1)} s of audio in ${secs.toFixed(2)} s (${(audio.length / 16000 / secs).toFixed(1)}× real time)\n`);
+          process.stderr.write(`${file}: ${(audio.length / 16000).toFixed(1)} s of audio in ${secs.toFixed(2)} s (${(audio.length / 16000 / secs).toFixed(1)}× real time${doAlign ? `; alignment ${alignSeconds.toFixed(2)} s` : ""})\n`);
         }
         writeResult(output, file, outputDir, f.output_format as OutputFormat | "all", {
           maxLineWidth: f.max_line_width as number | null,
@@ -159,7 +200,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (!relaunchTuned()) {
-  main(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  (argv[0] === "align" ? alignMain(argv.slice(1)) : main(argv)).then(
     (code) => (process.exitCode = code),
     (e) => {
       process.stderr.write(`whisperx: internal error: ${(e as Error).stack ?? String(e)}\n`);

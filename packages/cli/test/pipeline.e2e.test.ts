@@ -10,7 +10,7 @@ describe("whisperx CLI, VAD path", () => {
   it("chunks longform_000 as WhisperX does and decodes ≥ 90 % of chunks as openai-whisper", async () => {
     const out = mkdtempSync(join(tmpdir(), "vadcli-"));
     for (const backend of ["onnx", "mlx"]) {
-      const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "--vad_backend", backend, "-o", out, "-f", "json", "--verbose", "False"]);
+      const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "--vad_backend", backend, "-o", out, "-f", "json", "--verbose", "False", "--no_align"]);
       expect(r.code, r.stderr).toBe(0);
       const got = JSON.parse(readFileSync(join(out, "longform_000.json"), "utf8")) as { segments: { start: number; end: number; text: string }[] };
       const vad = JSON.parse(readFileSync(`${SYNTH}/refs-extra/vad.json`, "utf8")).whisperx_chunks.longform_000.chunks as { start: number; end: number }[];
@@ -53,7 +53,7 @@ describe("whisperx CLI, VAD path", () => {
     writeFileSync(silent, Buffer.concat([h, pcm]));
     const out = join(dir, "out");
     // a quoted glob is expanded by the CLI itself
-    const r = await runCli("whisperx", [join(dir, "copy_*.wav"), corrupt, silent, "--language", "en", "-o", out, "-f", "txt", "--verbose", "False"]);
+    const r = await runCli("whisperx", [join(dir, "copy_*.wav"), corrupt, silent, "--language", "en", "-o", out, "-f", "txt", "--verbose", "False", "--no_align"]);
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toContain(`whisperx: ${corrupt}: invalid WAV: truncated fmt chunk`);
@@ -63,5 +63,46 @@ describe("whisperx CLI, VAD path", () => {
     expect(written).toEqual([...Array.from({ length: 10 }, (_, i) => `copy_${i}.txt`), "silent.txt"].sort());
     expect(readFileSync(join(out, "silent.txt"), "utf8")).toBe("");
     for (let i = 0; i < 10; i++) expect(readFileSync(join(out, `copy_${i}.txt`), "utf8").trim().length).toBeGreaterThan(0);
+  });
+});
+
+describe("whisperx CLI, alignment", () => {
+  it("VAD → batched ASR → wav2vec2 alignment writes SRT/VTT/JSON with word times", async () => {
+    const out = mkdtempSync(join(tmpdir(), "align-"));
+    const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "-o", out, "-f", "all"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/alignment \d+\.\d+ s/);
+    const json = JSON.parse(readFileSync(join(out, "longform_000.json"), "utf8")) as { segments: { start: number; end: number; text: string; words: { word: string; start?: number; end?: number; score?: number }[] }[]; word_segments: unknown[] };
+    expect(json.segments.length).toBeGreaterThan(20); // sentences, not 30 s chunks
+    expect(json.word_segments.length).toBeGreaterThan(300);
+    let prev = 0;
+    for (const s of json.segments) {
+      expect(s.words.length).toBeGreaterThan(0);
+      for (const w of s.words) {
+        if (w.start === undefined) continue;
+        expect(w.end as number).toBeGreaterThanOrEqual(w.start);
+        expect(w.start).toBeGreaterThanOrEqual(prev - 1e-9);
+        prev = w.start;
+      }
+    }
+    const srt = readFileSync(join(out, "longform_000.srt"), "utf8");
+    expect(srt.startsWith("1\n00:00:00,")).toBe(true);
+    expect(readFileSync(join(out, "longform_000.vtt"), "utf8").startsWith("WEBVTT\n\n")).toBe(true);
+  });
+
+  it("`whisperx align` aligns an existing transcript to audio", async () => {
+    const out = mkdtempSync(join(tmpdir(), "realign-"));
+    const txt = join(out, "transcript.txt");
+    writeFileSync(txt, "It is the business of little minds to\n");
+    const audio = `${SYNTH}/../synth-wav2vec2/audio/w2v_word_000.wav`;
+    const r = await runCli("whisperx", ["align", audio, "--transcript", txt, "-o", out, "-f", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, "w2v_word_000.json"), "utf8")) as { word_segments: { word: string; start: number; end: number }[] };
+    expect(json.word_segments.map((w) => w.word)).toEqual(["It", "is", "the", "business", "of", "little", "minds", "to"]);
+    const ref = JSON.parse(readFileSync(`${SYNTH}/../synth-wav2vec2/refs.json`, "utf8")).clips[0].wx_words as { start_whisperx_rule: number }[];
+    json.word_segments.forEach((w, i) => expect(Math.abs(w.start - ref[i].start_whisperx_rule)).toBeLessThanOrEqual(0.02));
+    const bad = await runCli("whisperx", ["align", audio, "--transcript", join(out, "missing.txt"), "-o", out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/missing\.txt/);
   });
 });

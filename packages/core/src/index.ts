@@ -18,3 +18,7 @@ export * from "./vad/merge-chunks.js";
 export * from "./vad/silero-onnx.js";
 export * from "./transcribe/transcribe-chunks.js";
 export * from "./vad/vad-service.js";
+export * from "./align/trellis.js";
+export * from "./align/interpolate.js";
+export * from "./align/sentences.js";
+export * from "./align/align.js";

@@ -55,6 +55,7 @@ export namespace core {
   function matmul(a: ArrayLike, b: ArrayLike): array;
   function square(a: ArrayLike): array;
   function sqrt(a: ArrayLike): array;
+  function rsqrt(a: ArrayLike): array;
   function exp(a: ArrayLike): array;
   function log(a: ArrayLike): array;
   function log10(a: ArrayLike): array;
@@ -68,6 +69,7 @@ export namespace core {
   function logsumexp(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
   function max(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
   function sum(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
+  function mean(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
   function argmax(a: ArrayLike, axis?: number, keepdims?: boolean): array;
   function arange(start: number, stop?: number, step?: number, dtype?: Dtype): array;
   function arange(stop: number): array;

@@ -1,0 +1,199 @@
+/**
+ * `Wav2Vec2ForCTC` on MLX, from `pnpm convert wav2vec2` output: the conv feature extractor
+ * (group norm on the first layer for "base", layer norm on every layer for "large/xlsr"),
+ * feature projection, the grouped positional conv (weight norm folded at conversion; the extra
+ * frame of an even kernel dropped), the post-LN or stable (pre-LN) encoder, the CTC head and
+ * log-softmax emissions. The raw waveform goes in un-normalised, as WhisperX feeds it.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type * as mlxTypes from "@frost-beta/mlx";
+import { toMlx } from "../npy.js";
+import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
+
+type MxArray = mlxTypes.core.array;
+
+/** `config.json` written by the converter. */
+export interface Wav2Vec2ModelConfig {
+  model_type: "wav2vec2";
+  conv_dim: number[];
+  conv_kernel: number[];
+  conv_stride: number[];
+  conv_bias: boolean;
+  feat_extract_norm: "group" | "layer";
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  num_conv_pos_embeddings: number;
+  num_conv_pos_embedding_groups: number;
+  do_stable_layer_norm: boolean;
+  layer_norm_eps: number;
+  vocab_size: number;
+  vocab: string[];
+  blank_id: number;
+  word_delimiter: string;
+  quantization?: { group_size: number; bits: number };
+}
+
+/** Queries per attention block: bounds attention memory to T × block instead of T². */
+const ATTENTION_BLOCK = 1024;
+
+/** wav2vec2 CTC on MLX. */
+export class Wav2Vec2Mlx {
+  /**
+   * Element-wise graphs compiled shapeless: one fused kernel for any length (3× faster GELU on
+   * the long feature-extractor outputs; compiling whole layers would retrace per segment length).
+   */
+  private readonly fused: {
+    gelu: (x: MxArray) => MxArray;
+    normalize: (centered: MxArray, variance: MxArray, w: MxArray, b: MxArray) => MxArray;
+  };
+  private readonly forwardCompiled: (x: MxArray) => MxArray;
+
+  private constructor(
+    private readonly mx: MlxCore,
+    readonly config: Wav2Vec2ModelConfig,
+    private readonly w: Map<string, MxArray>,
+    compile: boolean,
+  ) {
+    const gelu = (x: MxArray) => mx.multiply(mx.multiply(x, 0.5), mx.add(mx.erf(mx.multiply(x, Math.SQRT1_2)), 1));
+    const normalize = (centered: MxArray, variance: MxArray, wt: MxArray, b: MxArray) => mx.add(mx.multiply(centered, mx.multiply(mx.rsqrt(mx.add(variance, 1e-5)), wt)), b);
+    this.fused = { gelu: mx.compile(gelu, true), normalize: mx.compile(normalize, true) };
+    const forward = (x: MxArray) => this.forward(x);
+    this.forwardCompiled = compile ? mx.compile(forward) : forward;
+  }
+
+  /** Loads a converted model directory (dequantizing quantized linears). */
+  static load(dir: string, options: { compile?: boolean } = {}): Wav2Vec2Mlx {
+    const mx = loadMlx();
+    const cfgPath = join(dir, "config.json");
+    if (!existsSync(cfgPath)) throw new Error(`${dir}: not a converted wav2vec2 model (no config.json)`);
+    const config = JSON.parse(readFileSync(cfgPath, "utf8")) as Wav2Vec2ModelConfig;
+    if (config.model_type !== "wav2vec2") throw new Error(`${cfgPath}: model_type is '${config.model_type}', expected 'wav2vec2'`);
+    const raw = mx.load(join(dir, "weights.safetensors")) as unknown as Record<string, MxArray>;
+    const w = new Map<string, MxArray>();
+    for (const [name, t] of Object.entries(raw)) {
+      if (name.endsWith(".scales") || name.endsWith(".biases")) continue;
+      const scales = raw[name.replace(/\.weight$/, ".scales")];
+      if (name.endsWith(".weight") && scales && config.quantization) {
+        w.set(name, mx.dequantize(t, scales, raw[name.replace(/\.weight$/, ".biases")], config.quantization.group_size, config.quantization.bits).astype(mx.float32));
+      } else {
+        w.set(name, t.astype(mx.float32));
+      }
+    }
+    mx.eval(...w.values());
+    // Off by default: every segment has its own length, and a compiled graph is retraced per shape.
+    return new Wav2Vec2Mlx(mx, config, w, options.compile ?? false);
+  }
+
+  private p(name: string): MxArray {
+    const t = this.w.get(name);
+    if (!t) throw new Error(`wav2vec2 weights lack '${name}'`);
+    return t;
+  }
+
+  private linear(x: MxArray, prefix: string): MxArray {
+    return this.mx.add(this.mx.matmul(x, this.p(`${prefix}.weight`).T), this.p(`${prefix}.bias`));
+  }
+
+  private layerNorm(x: MxArray, prefix: string): MxArray {
+    return this.mx.fast.layerNorm(x, this.p(`${prefix}.weight`), this.p(`${prefix}.bias`), this.config.layer_norm_eps);
+  }
+
+  private gelu(x: MxArray): MxArray {
+    return this.fused.gelu(x);
+  }
+
+  /** Number of output frames for `n` input samples (each conv: floor((n − k)/s) + 1). */
+  frameCount(n: number): number {
+    let t = n;
+    this.config.conv_kernel.forEach((k, i) => (t = Math.floor((t - k) / this.config.conv_stride[i]) + 1));
+    return t;
+  }
+
+  private featureExtractor(x: MxArray): MxArray {
+    const mx = this.mx;
+    const c = this.config;
+    let h = x;
+    for (let i = 0; i < c.conv_kernel.length; i++) {
+      const pre = `feature_extractor.conv_layers.${i}`;
+      h = mx.conv1d(h, this.p(`${pre}.conv.weight`), c.conv_stride[i], 0, 1, 1);
+      if (c.conv_bias) h = mx.add(h, this.p(`${pre}.conv.bias`));
+      if (c.feat_extract_norm === "layer") {
+        h = this.layerNorm(h, `${pre}.layer_norm`);
+      } else if (i === 0) {
+        // GroupNorm with one group per channel: each channel normalised over time. The two
+        // reductions along time are matmuls with a ones vector (a strided reduce is slow here).
+        const t = h.shape[1];
+        const ones = mx.full([1, 1, t], 1 / t, mx.float32);
+        const mean = mx.matmul(ones, h);
+        const centered = mx.subtract(h, mean);
+        const variance = mx.matmul(ones, mx.square(centered));
+        h = this.fused.normalize(centered, variance, this.p(`${pre}.layer_norm.weight`), this.p(`${pre}.layer_norm.bias`));
+      }
+      h = this.gelu(h);
+    }
+    return h;
+  }
+
+  private attention(h: MxArray, prefix: string): MxArray {
+    const mx = this.mx;
+    const [b, t, d] = h.shape;
+    const nh = this.config.num_attention_heads;
+    const hd = d / nh;
+    const split = (x: MxArray) => x.reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
+    const q = mx.multiply(split(this.linear(h, `${prefix}.q_proj`)), hd ** -0.5);
+    const kT = split(this.linear(h, `${prefix}.k_proj`)).transpose(0, 1, 3, 2);
+    const v = split(this.linear(h, `${prefix}.v_proj`));
+    const blocks: MxArray[] = [];
+    for (let s = 0; s < t; s += ATTENTION_BLOCK) {
+      const qb = q.index(mx.Slice(), mx.Slice(), mx.Slice(s, Math.min(t, s + ATTENTION_BLOCK)));
+      blocks.push(mx.matmul(mx.softmax(mx.matmul(qb, kT), -1, true), v));
+    }
+    const out = (blocks.length === 1 ? blocks[0] : mx.concatenate(blocks, 2)).transpose(0, 2, 1, 3).reshape(b, t, d);
+    return this.linear(out, `${prefix}.out_proj`);
+  }
+
+  private feedForward(h: MxArray, prefix: string): MxArray {
+    return this.linear(this.gelu(this.linear(h, `${prefix}.feed_forward.intermediate_dense`)), `${prefix}.feed_forward.output_dense`);
+  }
+
+  /** Log-softmax emissions [T, vocab] for a mono 16 kHz waveform (at least 400 samples). */
+  async emissions(audio: Float32Array): Promise<{ data: Float32Array; frames: number; vocab: number }> {
+    const mx = this.mx;
+    if (audio.length < 400) throw new Error(`wav2vec2 needs at least 400 samples, got ${audio.length}`);
+    const x = toMlx(mx, audio, [1, audio.length, 1]);
+    const logp = this.forwardCompiled(x);
+    mx.eval(logp);
+    const frames = logp.shape[0];
+    const data = Float32Array.from((logp.tolist() as number[][]).flat());
+    await collectGarbage();
+    return { data, frames, vocab: this.config.vocab_size };
+  }
+
+  private forward(x: MxArray): MxArray {
+    const mx = this.mx;
+    const c = this.config;
+    let h = this.featureExtractor(x);
+    h = this.linear(this.layerNorm(h, "feature_projection.layer_norm"), "feature_projection.projection");
+    const k = c.num_conv_pos_embeddings;
+    let pos = mx.add(mx.conv1d(h, this.p("encoder.pos_conv_embed.conv.weight"), 1, Math.floor(k / 2), 1, c.num_conv_pos_embedding_groups), this.p("encoder.pos_conv_embed.conv.bias"));
+    if (k % 2 === 0) pos = pos.index(mx.Slice(), mx.Slice(0, pos.shape[1] - 1));
+    h = mx.add(h, this.gelu(pos));
+    if (!c.do_stable_layer_norm) h = this.layerNorm(h, "encoder.layer_norm");
+    for (let i = 0; i < c.num_hidden_layers; i++) {
+      const pre = `encoder.layers.${i}`;
+      if (c.do_stable_layer_norm) {
+        h = mx.add(h, this.attention(this.layerNorm(h, `${pre}.layer_norm`), `${pre}.attention`));
+        h = mx.add(h, this.feedForward(this.layerNorm(h, `${pre}.final_layer_norm`), pre));
+      } else {
+        h = this.layerNorm(mx.add(h, this.attention(h, `${pre}.attention`)), `${pre}.layer_norm`);
+        h = this.layerNorm(mx.add(h, this.feedForward(h, pre)), `${pre}.final_layer_norm`);
+      }
+    }
+    if (c.do_stable_layer_norm) h = this.layerNorm(h, "encoder.layer_norm");
+    const logits = this.linear(h, "lm_head");
+    return mx.subtract(logits, mx.logsumexp(logits, -1, true)).reshape(-1, c.vocab_size);
+  }
+}

@@ -1,0 +1,74 @@
+/** wav2vec2 CTC on MLX against PyTorch's emissions, and WhisperX alignment against WhisperX's own. */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { align, loadAudio, type AlignModel } from "@whisperx-mlx/core";
+import { Wav2Vec2Mlx, loadMlx } from "../src/index.js";
+import { SHARED } from "./shared.js";
+
+const W2V = `${SHARED}/fixtures/synth-wav2vec2`;
+// synth-wav2vec2's torchaudio checkpoint converted by `pnpm convert wav2vec2 --dtype float32` (the source is fp32).
+const MODEL = new URL("../../../fixtures/models/synth-wav2vec2-mlx", import.meta.url).pathname;
+interface ClipRef {
+  id: string;
+  num_frames: number;
+  emissions_file?: string;
+  emission_frame0: number[];
+  argmax_ids: number[];
+  reference_text: string;
+  wx_words: { word: string; start_whisperx_rule: number; end_whisperx_rule: number }[];
+}
+const refs = JSON.parse(readFileSync(`${W2V}/refs.json`, "utf8")) as { clips: ClipRef[] };
+const mx = loadMlx();
+const model = Wav2Vec2Mlx.load(MODEL);
+const aligner: AlignModel = { vocab: model.config.vocab, emissions: (a) => model.emissions(a) };
+
+describe("wav2vec2 on MLX", () => {
+  it("matches PyTorch's emissions within 1e-3, with the same argmax on every frame of every clip", async () => {
+    for (const c of refs.clips) {
+      const e = await model.emissions(await loadAudio(`${W2V}/audio/${c.id}.wav`));
+      expect(e.frames).toBe(c.num_frames);
+      for (let v = 0; v < e.vocab; v++) expect(Math.abs(e.data[v] - c.emission_frame0[v])).toBeLessThanOrEqual(1e-3);
+      for (let t = 0; t < e.frames; t++) {
+        let best = 0;
+        for (let v = 1; v < e.vocab; v++) if (e.data[t * e.vocab + v] > e.data[t * e.vocab + best]) best = v;
+        expect(best, `${c.id} frame ${t}`).toBe(c.argmax_ids[t]);
+      }
+      if (c.emissions_file) {
+        const ref = mx.load(`${W2V}/${c.emissions_file}`);
+        const got = mx.array(Array.from({ length: e.frames }, (_, t) => Array.from(e.data.subarray(t * e.vocab, (t + 1) * e.vocab))));
+        expect(mx.abs(mx.subtract(ref, got)).max().item() as number).toBeLessThanOrEqual(1e-3);
+      }
+    }
+  });
+});
+
+describe("WhisperX alignment with MLX emissions", () => {
+  it("puts word starts and ends within 20 ms of WhisperX's (wx_words) on ≥ 95 % of words", async () => {
+    let n = 0;
+    let ok = 0;
+    for (const c of refs.clips) {
+      const audio = await loadAudio(`${W2V}/audio/${c.id}.wav`);
+      const r = await align([{ start: 0, end: audio.length / 16000, text: c.reference_text }], audio, aligner);
+      expect(r.word_segments.map((w) => w.word)).toEqual(c.wx_words.map((w) => w.word));
+      r.word_segments.forEach((w, i) => {
+        n++;
+        if (Math.abs((w.start as number) - c.wx_words[i].start_whisperx_rule) <= 0.02 && Math.abs((w.end as number) - c.wx_words[i].end_whisperx_rule) <= 0.02) ok++;
+      });
+    }
+    expect(n).toBeGreaterThan(100);
+    expect(ok / n).toBeGreaterThanOrEqual(0.95);
+  });
+  it("aligns digits and symbols without a crash: they get times, no score", async () => {
+    const audio = await loadAudio(`${W2V}/audio/w2v_sent_000.wav`);
+    const r = await align([{ start: 0, end: audio.length / 16000, text: " It costs $5 at 3pm. Really!" }], audio, aligner, { returnCharAlignments: true });
+    const words = r.word_segments;
+    expect(words.map((w) => w.word)).toEqual(["It", "costs", "$5", "at", "3pm.", "Really!"]);
+    const five = words[2];
+    expect(five.start).toBeTypeOf("number");
+    expect(five.end).toBeTypeOf("number");
+    expect(five.score).toBeUndefined();
+    expect(words[1].score).toBeTypeOf("number");
+    expect(r.segments.length).toBeGreaterThanOrEqual(1);
+    expect(r.segments[0].chars?.[0]).toMatchObject({ char: "I" });
+  });
+});
