@@ -18,6 +18,7 @@ export const WHISPERX_FLAGS: Record<string, FlagSpec> = {
   align_model: { kind: "string", default: null, help: "phoneme-level ASR model for alignment" },
   interpolate_method: { kind: "string", default: "nearest", choices: ["nearest", "linear", "ignore"], help: "how to fill unaligned words" },
   no_align: { kind: "switch", help: "do not run phoneme alignment" },
+  word_timestamps: { kind: "string", default: "wav2vec2", choices: ["wav2vec2", "dtw"], help: "word times from wav2vec2 forced alignment (WhisperX) or Whisper's cross-attention DTW (openai-whisper; needs --vad_method none)" },
   return_char_alignments: { kind: "switch", help: "return character-level alignments" },
   vad_method: { kind: "string", default: "silero", choices: ["pyannote", "silero", "none"], help: "VAD method; 'none' is openai-whisper's sequential 30 s path (pyannote is not available; silero is used)" },
   vad_backend: { kind: "string", default: "onnx", choices: ["onnx", "mlx"], help: "Silero runtime: onnxruntime in a worker thread, or MLX" },

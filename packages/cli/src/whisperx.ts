@@ -94,8 +94,10 @@ export async function main(argv: string[]): Promise<number> {
     mkdirSync(outputDir, { recursive: true });
     const backend = MlxWhisperBackend.load(modelDir);
     const verbose = f.verbose as boolean;
+    const dtw = f.word_timestamps === "dtw";
+    if (dtw && f.vad_method !== "none") throw new UsageError("--word_timestamps dtw works on openai-whisper's sequential path: add --vad_method none");
     // WhisperX: translation cannot be aligned to the audio's language.
-    const doAlign = !f.no_align && f.task !== "translate";
+    const doAlign = !f.no_align && !dtw && f.task !== "translate";
     const aligners = new Map<string, AlignModel>();
     const alignerFor = (language: string): AlignModel => {
       const dir = resolveAlignModel(f.align_model as string | null, language);
@@ -151,13 +153,15 @@ export async function main(argv: string[]): Promise<number> {
             conditionOnPreviousText: f.condition_on_previous_text as boolean,
             initialPrompt: (f.initial_prompt as string | null) ?? undefined,
             suppressTokens: f.suppress_tokens as string,
+            wordTimestamps: dtw,
             onProgress: f.print_progress ? (done, total) => process.stderr.write(`Progress: ${((100 * done) / total).toFixed(2)}%...\n`) : undefined,
           });
         }
         let output: TranscriptionResult = {
-          segments: result.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })),
+          segments: result.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob, ...(s.words ? { words: s.words } : {}) })),
           language: result.language,
         };
+        if (dtw) output.word_segments = output.segments.flatMap((s) => s.words ?? []);
         let alignSeconds = 0;
         if (doAlign && output.segments.length) {
           const ta = performance.now();

@@ -106,3 +106,19 @@ describe("whisperx CLI, alignment", () => {
     expect(bad.stderr).toMatch(/missing\.txt/);
   });
 });
+
+describe("whisperx CLI, --word_timestamps dtw", () => {
+  it("writes openai-whisper's word times on the sequential path", async () => {
+    const out = mkdtempSync(join(tmpdir(), "dtw-"));
+    const r = await runCli("whisperx", [`${SYNTH}/audio/eval_000.wav`, "--vad_method", "none", "--word_timestamps", "dtw", "--language", "en", "-o", out, "-f", "json", "--verbose", "False"]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = JSON.parse(readFileSync(join(out, "eval_000.json"), "utf8")) as { word_segments: { word: string; start: number; end: number }[] };
+    const ref = (JSON.parse(readFileSync(`${SYNTH}/refs.json`, "utf8")).clips as { id: string; transcribe_word_timestamps: { segments: { words: { word: string; start: number; end: number }[] }[] } }[])
+      .find((c) => c.id === "eval_000")!.transcribe_word_timestamps.segments.flatMap((s) => s.words);
+    expect(got.word_segments.map((w) => w.word)).toEqual(ref.map((w) => w.word));
+    got.word_segments.forEach((w, i) => expect(Math.abs(w.start - ref[i].start)).toBeLessThanOrEqual(0.02 + 1e-9));
+    const bad = await runCli("whisperx", [`${SYNTH}/audio/eval_000.wav`, "--word_timestamps", "dtw", "-o", out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--vad_method none/);
+  });
+});

@@ -22,3 +22,4 @@ export * from "./align/trellis.js";
 export * from "./align/interpolate.js";
 export * from "./align/sentences.js";
 export * from "./align/align.js";
+export * from "./transcribe/timing.js";

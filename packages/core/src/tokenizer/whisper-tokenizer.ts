@@ -152,6 +152,53 @@ export class WhisperTokenizer {
   }
 
   /**
+   * Splits tokens into pieces that decode to whole Unicode characters (openai-whisper
+   * `split_tokens_on_unicode`).
+   */
+  splitTokensOnUnicode(tokens: readonly number[]): [string[], number[][]] {
+    const full = this.decodeWithTimestamps(tokens);
+    const words: string[] = [];
+    const wordTokens: number[][] = [];
+    let current: number[] = [];
+    let offset = 0;
+    for (const t of tokens) {
+      current.push(t);
+      const decoded = this.decodeWithTimestamps(current);
+      const bad = decoded.indexOf("\ufffd");
+      if (bad < 0 || full[offset + bad] === "\ufffd") {
+        words.push(decoded);
+        wordTokens.push(current);
+        current = [];
+        offset += decoded.length;
+      }
+    }
+    return [words, wordTokens];
+  }
+
+  /** Words with their tokens (openai-whisper `split_to_word_tokens`). */
+  splitToWordTokens(tokens: readonly number[]): [string[], number[][]] {
+    const [subwords, subTokens] = this.splitTokensOnUnicode(tokens);
+    if (["zh", "ja", "th", "lo", "my", "yue"].includes(this.language ?? "")) return [subwords, subTokens];
+    // Python's string.punctuation, tested with `in` (a substring test, as in openai-whisper).
+    const punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    const words: string[] = [];
+    const wordTokens: number[][] = [];
+    subwords.forEach((sub, i) => {
+      const special = subTokens[i][0] >= this.eot;
+      const withSpace = sub.startsWith(" ");
+      const isPunct = punctuation.includes(sub.trim());
+      if (special || withSpace || isPunct || words.length === 0) {
+        words.push(sub);
+        wordTokens.push([...subTokens[i]]);
+      } else {
+        words[words.length - 1] += sub;
+        wordTokens[wordTokens.length - 1].push(...subTokens[i]);
+      }
+    });
+    return [words, wordTokens];
+  }
+
+  /**
    * Tokens that are never speech: symbols and music notes that would let the model emit
    * non-speech annotations (openai-whisper's `non_speech_tokens`).
    */

@@ -35,6 +35,21 @@ export interface WhisperBackend {
    * rules without timestamps. Results are in chunk order.
    */
   decodeChunks(chunks: Float32Array[], rules: LogitRules, options: { temperature: number; sampleLen: number; batchSize: number }): Promise<RawDecode[]>;
+  /**
+   * For cross-attention DTW: runs the decoder on `tokens` over the window [seek, seek + size),
+   * and returns the alignment heads' cross-attention (softmax over the window's first size/2
+   * frames), heads × tokens × frames, plus the probability of each token in
+   * [textStart, textEnd) under the text vocabulary.
+   */
+  alignmentWeights(
+    mel: MelHandle,
+    seek: number,
+    size: number,
+    tokens: number[],
+    heads: [number, number][],
+    textStart: number,
+    textEnd: number,
+  ): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }>;
   /** Language probabilities of the window starting at `seek` (openai `detect_language`). */
   detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]>;
   /** Frees the device memory of a mel. */

@@ -9,6 +9,8 @@ import type { DecodingOptions, DecodingResult } from "../decoding/options.js";
 import { WhisperTokenizer } from "../tokenizer/whisper-tokenizer.js";
 import type { Segment, TranscriptionResult } from "../types.js";
 import type { MelHandle, WhisperBackend } from "./backend.js";
+import { addWordTimestamps } from "./timing.js";
+import { roundHalfEven } from "../writers/format.js";
 
 /** Options of `transcribe` (openai-whisper names in camelCase). */
 export interface TranscribeOptions {
@@ -24,6 +26,10 @@ export interface TranscribeOptions {
   suppressTokens?: string;
   suppressBlank?: boolean;
   maxInitialTimestamp?: number | null;
+  /** Word timestamps from cross-attention DTW (openai-whisper `word_timestamps=True`). */
+  wordTimestamps?: boolean;
+  /** Alignment heads as [layer, head]; default: every head of the last half of the layers. */
+  alignmentHeads?: [number, number][];
   /** Called after each window with the seconds done and the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -110,6 +116,7 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
     };
 
     let seek = 0;
+    let lastSpeechTimestamp = 0;
     while (seek < contentFrames) {
       const timeOffset = (seek * HOP_LENGTH) / SAMPLE_RATE;
       const segmentSize = Math.min(N_FRAMES, contentFrames - seek);
@@ -126,6 +133,7 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
         }
       }
 
+      const previousSeek = seek;
       const current: Segment[] = [];
       const newSegment = (start: number, end: number, segTokens: number[]): Segment => ({
         seek,
@@ -166,11 +174,23 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
         seek += segmentSize;
       }
 
+      if (options.wordTimestamps) {
+        lastSpeechTimestamp = await addWordTimestamps(backend, tokenizer, current, mel, previousSeek, segmentSize, lastSpeechTimestamp, { heads: options.alignmentHeads });
+        // openai-whisper's get_end: the last word's end, else the last segment's end
+        const getEnd = () => current.flatMap((s) => s.words ?? []).map((w) => w.end as number).pop() ?? current[current.length - 1]?.end;
+        if (!singleTimestampEnding) {
+          const lastWordEnd = getEnd();
+          if (lastWordEnd !== undefined && lastWordEnd > timeOffset) seek = roundHalfEven(lastWordEnd * 100);
+        }
+        lastSpeechTimestamp = getEnd() ?? lastSpeechTimestamp;
+      }
+
       // An instantaneous or empty segment is kept, but emptied (as openai-whisper does).
       for (const s of current) {
         if (s.start === s.end || s.text.trim() === "") {
           s.text = "";
           s.tokens = [];
+          if (s.words) s.words = [];
         }
       }
       for (const s of current) allSegments.push({ id: allSegments.length, ...s });

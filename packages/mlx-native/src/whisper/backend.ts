@@ -269,6 +269,28 @@ export class MlxWhisperBackend implements WhisperBackend {
     return results;
   }
 
+  async alignmentWeights(mel: MelHandle, seek: number, size: number, tokens: number[], heads: [number, number][], textStart: number, textEnd: number): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }> {
+    const mx = this.mx;
+    const model = this.model;
+    const features = model.encode(this.window(mel, seek, size));
+    const cross = model.crossAttentionCache(features);
+    const logits: MxArray[] = [];
+    const hidden = model.decodeHidden(mx.array([tokens], mx.int32), cross, [], 0, logits);
+    const frames = Math.floor(size / 2);
+    // heads × tokens × frames, softmax over the frames of the window's content
+    const stacked = mx.stack(heads.map(([l, h]) => logits[l].index(0, h, mx.Slice(), mx.Slice(0, frames))), 0);
+    const weights = mx.softmax(stacked, -1, true);
+    // probabilities of the text tokens, over the text vocabulary only (logits[:, :eot])
+    const eot = this.dims.n_vocab >= 51865 ? 50257 : 50256;
+    const textLogits = model.logits(hidden.index(0, mx.Slice(textStart - 1, textEnd - 1))).index(mx.Slice(), mx.Slice(0, eot));
+    const probs = mx.softmax(textLogits, -1, true);
+    const picked = mx.takeAlongAxis(probs, mx.array(tokens.slice(textStart, textEnd), mx.int32).reshape(-1, 1), 1).reshape([-1]);
+    mx.eval(weights, picked);
+    const out = { weights: Float32Array.from((weights.tolist() as number[][][]).flat(2)), tokenCount: tokens.length, frames, textTokenProbs: picked.tolist() as number[] };
+    await collectGarbage();
+    return out;
+  }
+
   async detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]> {
     const mx = this.mx;
     const features = this.model.encode(this.window(mel, seek, Math.min(N_FRAMES, mel.frames - seek)));

@@ -96,10 +96,11 @@ export class WhisperModel {
   }
 
   /** Attention with keys already scaled and transposed ([B, H, D, T]). */
-  private attendScaledKeys(q: MxArray, kT: MxArray, v: MxArray, mask?: MxArray): MxArray {
+  private attendScaledKeys(q: MxArray, kT: MxArray, v: MxArray, mask?: MxArray, onLogits?: (qk: MxArray) => void): MxArray {
     const mx = this.mx;
     const scale = q.shape[3] ** -0.25;
     let qk = mx.matmul(mx.multiply(q, scale), kT);
+    onLogits?.(qk);
     if (mask) qk = mx.add(qk, mask);
     const w = mx.softmax(qk, -1, true);
     const out = mx.matmul(w, v).transpose(0, 2, 1, 3);
@@ -164,9 +165,10 @@ export class WhisperModel {
 
   /**
    * Runs the decoder on `tokens` [B, T] at position `offset`, extending `cache` in place.
-   * Returns the hidden states after the final layer norm, [B, T, n_text_state].
+   * Returns the hidden states after the final layer norm, [B, T, n_text_state]. With
+   * `crossLogits`, each layer's pre-softmax cross-attention logits [B, H, T, 1500] are stored there.
    */
-  decodeHidden(tokens: MxArray, cross: CrossAttentionCache, cache: SelfAttentionCache[], offset: number): MxArray {
+  decodeHidden(tokens: MxArray, cross: CrossAttentionCache, cache: SelfAttentionCache[], offset: number, crossLogits?: MxArray[]): MxArray {
     const mx = this.mx;
     const { n_text_layer, n_text_head } = this.dims;
     const t = tokens.shape[1];
@@ -188,7 +190,8 @@ export class WhisperModel {
       x = mx.add(x, this.linear(this.attend(q, k, v, m), `${b}.attn.out`));
       const hc = this.layerNorm(x, `${b}.cross_attn_ln`);
       const qc = this.splitHeads(this.linear(hc, `${b}.cross_attn.query`), n_text_head);
-      x = mx.add(x, this.linear(this.attendScaledKeys(qc, cross.k[i], cross.v[i]), `${b}.cross_attn.out`));
+      const keep = crossLogits ? (qk: MxArray) => (crossLogits[i] = qk) : undefined;
+      x = mx.add(x, this.linear(this.attendScaledKeys(qc, cross.k[i], cross.v[i], undefined, keep), `${b}.cross_attn.out`));
       x = mx.add(x, this.mlp(x, b));
     }
     return this.layerNorm(x, "decoder.ln");
