@@ -77,7 +77,7 @@ export function main(argv: string[]): number {
     bar.finish();
     const q = flags.quantize ? `, ${s.quantized} matrices quantized to ${flags["q-bits"]} bits (group ${flags["q-group-size"]})` : "";
     process.stderr.write(
-      `converted ${src} → ${flags["mlx-path"]}: ${s.tensors} tensors, ${(s.parameters / 1e6).toFixed(2)} M parameters, ${mb(s.bytesIn)} in, ${mb(s.bytesOut)} out (${flags.dtype}${q}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+      `converted ${src} → ${flags["mlx-path"]}: ${s.tensors} tensors, ${(s.parameters / 1e6).toFixed(2)} M parameters, ${mb(s.bytesIn)} in, ${mb(s.bytesOut)} out (${flags.dtype}${q}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; max |Δ| vs source ${s.maxError.toExponential(2)}\n`,
     );
     if (s.maxErrorByFamily) {
       const entries = Object.entries(s.maxErrorByFamily);

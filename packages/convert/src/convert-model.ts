@@ -44,7 +44,9 @@ export interface ConvertSummary {
   bytesIn: number;
   bytesOut: number;
   quantized: number;
-  /** With `verify`: the largest |output − source| per tensor family (layer indices as `*`). */
+  /** The largest |output − source| over all tensors, from the in-memory result (casts, quantization). */
+  maxError: number;
+  /** With `verify`: the largest |output − source| per tensor family (layer indices as `*`), from the reloaded file. */
   maxErrorByFamily?: Record<string, number>;
 }
 
@@ -109,6 +111,14 @@ function convertUnchecked(options: ConvertOptions): ConvertSummary {
   let parameters = 0;
   let quantized = 0;
   let done = 0;
+  let maxError = 0;
+  const errorOf = (src: HostTensor, got: Float32Array) => {
+    const want = toFloat32(src);
+    for (let i = 0; i < want.length; i++) {
+      const d = Math.abs(want[i] - got[i]);
+      if (d > maxError) maxError = d;
+    }
+  };
   for (const [name, t] of source) {
     parameters += numel(t.shape);
     const isFloat = t.dtype === "float32" || t.dtype === "float16" || t.dtype === "bfloat16" || t.dtype === "float64";
@@ -118,9 +128,12 @@ function convertUnchecked(options: ConvertOptions): ConvertSummary {
       out.set(`${base}.weight`, qt.weight);
       out.set(`${base}.scales`, qt.scales);
       out.set(`${base}.biases`, qt.biases);
+      errorOf(t, dequantizeAffine(qt, q.groupSize, q.bits));
       quantized++;
     } else {
-      out.set(name, isFloat && t.dtype !== "float64" ? castFloat(t, dtype) : t);
+      const o = isFloat && t.dtype !== "float64" ? castFloat(t, dtype) : t;
+      if (isFloat && o !== t) errorOf(t, toFloat32(o));
+      out.set(name, o);
     }
     options.onProgress?.(++done, source.size);
   }
@@ -132,6 +145,7 @@ function convertUnchecked(options: ConvertOptions): ConvertSummary {
     bytesIn: sizeOf(options.torchNameOrPath),
     bytesOut: statSync(join(options.mlxPath, "weights.safetensors")).size,
     quantized,
+    maxError,
   };
   if (options.verify) summary.maxErrorByFamily = verifyModel(options.mlxPath, source, q);
   return summary;
