@@ -191,33 +191,49 @@ export class MlxWhisperBackend implements WhisperBackend {
     // Longest chunks first, so the rows of a batch tend to finish together and little time is
     // spent at a shrunken batch. Each chunk's result is independent of its batch mates.
     const order = chunks.map((_, i) => i).sort((a, b) => chunks[b].length - chunks[a].length || a - b);
-    for (let s = 0; s < order.length; s += bs) {
-      const ids = order.slice(s, s + bs);
-      const res = await this.decodeBatch(ids.map((i) => chunks[i]), rules, options);
-      ids.forEach((id, j) => (out[id] = res[j]));
+    const batches: number[][] = [];
+    for (let s = 0; s < order.length; s += bs) batches.push(order.slice(s, s + bs));
+    // The next batch's encoder runs on a second stream (its own thread) while this batch decodes.
+    let pending = batches.length ? this.encodeAsync(batches[0].map((i) => chunks[i])) : [];
+    for (let b = 0; b < batches.length; b++) {
+      const feats = pending;
+      pending = b + 1 < batches.length ? this.encodeAsync(batches[b + 1].map((i) => chunks[i])) : [];
+      const res = await this.decodeBatch(feats, rules, options);
+      batches[b].forEach((id, j) => (out[id] = res[j]));
     }
     return out;
   }
 
-  /** One batch: per-chunk mel and encoder, then batched greedy decoding with batched KV caches. */
-  private async decodeBatch(chunks: Float32Array[], rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode[]> {
+  private encodeStream?: mlxTypes.core.Stream;
+
+  /**
+   * Starts encoding chunks (one window at a time: batching the encoder measured slower on 2 CPU
+   * cores) on a second MLX stream, without waiting; returns the lazy features.
+   */
+  private encodeAsync(chunks: Float32Array[]): MxArray[] {
+    const mx = this.mx;
+    if (!this.encodeStream) this.encodeStream = mx.newStream(mx.cpu);
+    const scope = mx.stream(this.encodeStream);
+    try {
+      const feats = chunks.map((c) => this.model.encode(logMelSpectrogram(mx, c, this.dims.n_mels, N_SAMPLES - c.length).reshape(1, N_FRAMES, this.dims.n_mels)));
+      mx.asyncEval(...feats);
+      return feats;
+    } finally {
+      scope[Symbol.dispose]();
+    }
+  }
+
+  /** One batch: batched greedy decoding with batched KV caches over encoded features. */
+  private async decodeBatch(feats: MxArray[], rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode[]> {
     const mx = this.mx;
     const model = this.model;
-    const B = chunks.length;
-    // The encoder runs one window at a time: batching it measured slower on 2 CPU cores.
-    const feats: MxArray[] = [];
-    for (const c of chunks) {
-      const mel = logMelSpectrogram(mx, c, this.dims.n_mels, N_SAMPLES - c.length).reshape(1, N_FRAMES, this.dims.n_mels);
-      const f = model.encode(mel);
-      mx.eval(f);
-      feats.push(f);
-    }
+    const B = feats.length;
+    mx.eval(...feats);
     let cross = model.crossAttentionCache(B === 1 ? feats[0] : mx.concatenate(feats, 0));
-    feats.length = 0;
     await collectGarbage();
     let cache: SelfAttentionCache[] = [];
-    const results: RawDecode[] = chunks.map(() => ({ tokens: [], sumLogprob: 0, noSpeechProb: Number.NaN }));
-    let active = chunks.map((_, i) => i); // result index of each live row
+    const results: RawDecode[] = feats.map(() => ({ tokens: [], sumLogprob: 0, noSpeechProb: Number.NaN }));
+    let active = feats.map((_, i) => i); // result index of each live row
     let input = mx.array(active.map(() => rules.initialTokens), mx.int32);
     let offset = 0;
     const nCtx = this.dims.n_text_ctx;
