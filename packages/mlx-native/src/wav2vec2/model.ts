@@ -50,6 +50,7 @@ export class Wav2Vec2Mlx {
     normalize: (centered: MxArray, variance: MxArray, w: MxArray, b: MxArray) => MxArray;
   };
   private readonly forwardCompiled: (x: MxArray) => MxArray;
+  private readonly compiled: boolean;
 
   private constructor(
     private readonly mx: MlxCore,
@@ -61,6 +62,7 @@ export class Wav2Vec2Mlx {
     const normalize = (centered: MxArray, variance: MxArray, wt: MxArray, b: MxArray) => mx.add(mx.multiply(centered, mx.multiply(mx.rsqrt(mx.add(variance, 1e-5)), wt)), b);
     this.fused = { gelu: mx.compile(gelu, true), normalize: mx.compile(normalize, true) };
     const forward = (x: MxArray) => this.forward(x);
+    this.compiled = compile;
     this.forwardCompiled = compile ? mx.compile(forward) : forward;
   }
 
@@ -113,10 +115,17 @@ export class Wav2Vec2Mlx {
   }
 
   private featureExtractor(x: MxArray): MxArray {
+    let h = x;
+    for (let i = 0; i < this.config.conv_kernel.length; i++) h = this.featureLayer(h, i);
+    return h;
+  }
+
+  /** One conv layer of the feature extractor (with its norm and GELU). */
+  private featureLayer(x: MxArray, i: number): MxArray {
     const mx = this.mx;
     const c = this.config;
     let h = x;
-    for (let i = 0; i < c.conv_kernel.length; i++) {
+    {
       const pre = `feature_extractor.conv_layers.${i}`;
       h = mx.conv1d(h, this.p(`${pre}.conv.weight`), c.conv_stride[i], 0, 1, 1);
       if (c.conv_bias) h = mx.add(h, this.p(`${pre}.conv.bias`));
@@ -163,8 +172,22 @@ export class Wav2Vec2Mlx {
   async emissions(audio: Float32Array): Promise<{ data: Float32Array; frames: number; vocab: number }> {
     const mx = this.mx;
     if (audio.length < 400) throw new Error(`wav2vec2 needs at least 400 samples, got ${audio.length}`);
-    const x = toMlx(mx, audio, [1, audio.length, 1]);
-    const logp = this.forwardCompiled(x);
+    let logp: MxArray;
+    if (this.compiled) {
+      logp = this.forwardCompiled(toMlx(mx, audio, [1, audio.length, 1]));
+    } else {
+      // In stages, collecting between them: each stage's long intermediates (a 30 s window's
+      // first conv output is 96,000 × C floats) are freed before the next stage allocates.
+      let h = toMlx(mx, audio, [1, audio.length, 1]);
+      for (let i = 0; i < this.config.conv_kernel.length; i++) {
+        h = this.featureLayer(h, i);
+        mx.eval(h);
+        if (i < 3) await collectGarbage();
+      }
+      h = this.encoder(h);
+      mx.eval(h);
+      logp = this.head(h);
+    }
     mx.eval(logp);
     const frames = logp.shape[0];
     const data = Float32Array.from((logp.tolist() as number[][]).flat());
@@ -173,9 +196,19 @@ export class Wav2Vec2Mlx {
   }
 
   private forward(x: MxArray): MxArray {
+    return this.head(this.encoder(this.featureExtractor(x)));
+  }
+
+  private head(h: MxArray): MxArray {
+    const logits = this.linear(h, "lm_head");
+    return this.mx.subtract(logits, this.mx.logsumexp(logits, -1, true)).reshape(-1, this.config.vocab_size);
+  }
+
+  /** Feature projection, positional conv and the transformer layers. */
+  private encoder(features: MxArray): MxArray {
     const mx = this.mx;
     const c = this.config;
-    let h = this.featureExtractor(x);
+    let h = features;
     h = this.linear(this.layerNorm(h, "feature_projection.layer_norm"), "feature_projection.projection");
     const k = c.num_conv_pos_embeddings;
     let pos = mx.add(mx.conv1d(h, this.p("encoder.pos_conv_embed.conv.weight"), 1, Math.floor(k / 2), 1, c.num_conv_pos_embedding_groups), this.p("encoder.pos_conv_embed.conv.bias"));
@@ -193,7 +226,6 @@ export class Wav2Vec2Mlx {
       }
     }
     if (c.do_stable_layer_norm) h = this.layerNorm(h, "encoder.layer_norm");
-    const logits = this.linear(h, "lm_head");
-    return mx.subtract(logits, mx.logsumexp(logits, -1, true)).reshape(-1, c.vocab_size);
+    return h;
   }
 }
