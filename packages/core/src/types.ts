@@ -44,3 +44,27 @@ export interface WhisperDims {
   n_text_head: number;
   n_text_layer: number;
 }
+
+/** `config.json` of a wav2vec2 CTC model converted to MLX (HF config fields plus the label set). */
+export interface Wav2Vec2Config {
+  model_type: "wav2vec2";
+  conv_dim: number[];
+  conv_kernel: number[];
+  conv_stride: number[];
+  conv_bias: boolean;
+  feat_extract_norm: "group" | "layer";
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  num_conv_pos_embeddings: number;
+  num_conv_pos_embedding_groups: number;
+  do_stable_layer_norm: boolean;
+  layer_norm_eps: number;
+  vocab_size: number;
+  /** Labels in id order. */
+  vocab: string[];
+  blank_id: number;
+  word_delimiter: string;
+  quantization?: { group_size: number; bits: number };
+}

@@ -63,6 +63,20 @@ function check(out: Map<string, HostTensor>, file: string, sampleRate: number): 
   return out;
 }
 
+/** Builds the MLX layout from a getter of Silero's own (PyTorch) parameter names. */
+function sileroLayout(get: (name: string) => HostTensor): Map<string, HostTensor> {
+  const out = new Map<string, HostTensor>();
+  out.set("stft.weight", toMlxConv(get("stft.forward_basis_buffer")));
+  for (let i = 0; i < 4; i++) {
+    out.set(`encoder.${i}.weight`, toMlxConv(get(`encoder.${i}.reparam_conv.weight`)));
+    out.set(`encoder.${i}.bias`, get(`encoder.${i}.reparam_conv.bias`));
+  }
+  for (const k of ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) out.set(`lstm.${k}`, get(`decoder.rnn.${k}`));
+  out.set("decoder.weight", toMlxConv(get("decoder.decoder.2.weight")));
+  out.set("decoder.bias", get("decoder.decoder.2.bias"));
+  return out;
+}
+
 /** Reads Silero weights from the TorchScript archive (`silero_vad.jit`). */
 export function readSileroJit(file: string, sampleRate: 8000 | 16000 = 16000): { config: SileroConfig; tensors: Map<string, HostTensor> } {
   let raw: Buffer;
@@ -78,16 +92,7 @@ export function readSileroJit(file: string, sampleRate: 8000 | 16000 = 16000): {
     if (!t) throw new ConvertError(file, `TorchScript archive has no '${p}.${k}' (is this Silero VAD v5/v6?)`);
     return t;
   };
-  const out = new Map<string, HostTensor>();
-  out.set("stft.weight", toMlxConv(get("stft.forward_basis_buffer")));
-  for (let i = 0; i < 4; i++) {
-    out.set(`encoder.${i}.weight`, toMlxConv(get(`encoder.${i}.reparam_conv.weight`)));
-    out.set(`encoder.${i}.bias`, get(`encoder.${i}.reparam_conv.bias`));
-  }
-  for (const k of ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) out.set(`lstm.${k}`, get(`decoder.rnn.${k}`));
-  out.set("decoder.weight", toMlxConv(get("decoder.decoder.2.weight")));
-  out.set("decoder.bias", get("decoder.decoder.2.bias"));
-  return { config: sileroConfig(sampleRate, "torchscript"), tensors: check(out, file, sampleRate) };
+  return { config: sileroConfig(sampleRate, "torchscript"), tensors: check(sileroLayout(get), file, sampleRate) };
 }
 
 /**
@@ -108,16 +113,7 @@ export function readSileroOnnx(file: string, sampleRate: 8000 | 16000 = 16000): 
     if (!t) throw new ConvertError(file, `missing initializer '${prefix + k}'`);
     return t;
   };
-  const out = new Map<string, HostTensor>();
-  out.set("stft.weight", toMlxConv(get("stft.forward_basis_buffer")));
-  for (let i = 0; i < 4; i++) {
-    out.set(`encoder.${i}.weight`, toMlxConv(get(`encoder.${i}.reparam_conv.weight`)));
-    out.set(`encoder.${i}.bias`, get(`encoder.${i}.reparam_conv.bias`));
-  }
-  for (const k of ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) out.set(`lstm.${k}`, get(`decoder.rnn.${k}`));
-  out.set("decoder.weight", toMlxConv(get("decoder.decoder.2.weight")));
-  out.set("decoder.bias", get("decoder.decoder.2.bias"));
-  return { config: sileroConfig(sampleRate, "onnx"), tensors: check(out, file, sampleRate) };
+  return { config: sileroConfig(sampleRate, "onnx"), tensors: check(sileroLayout(get), file, sampleRate) };
 }
 
 /** Reads Silero from either source, by extension or magic. */

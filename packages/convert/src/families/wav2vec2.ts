@@ -16,32 +16,13 @@ import { ConvertError } from "../errors.js";
 import { isHostTensor, readTorchCheckpoint } from "../readers/torch.js";
 import { findHfWeights, readSafetensors } from "../readers/safetensors.js";
 import { fromFloat32, permute, toFloat32, type HostTensor } from "../tensor.js";
+import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 
 /** torchaudio's `WAV2VEC2_ASR_BASE_960H` labels (blank '-' at 0, word delimiter '|' at 1). */
 export const TORCHAUDIO_960H_LABELS = ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"];
 
-/** `config.json` of a converted wav2vec2 model. */
-export interface Wav2Vec2Config {
-  model_type: "wav2vec2";
-  conv_dim: number[];
-  conv_kernel: number[];
-  conv_stride: number[];
-  conv_bias: boolean;
-  feat_extract_norm: "group" | "layer";
-  hidden_size: number;
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  intermediate_size: number;
-  num_conv_pos_embeddings: number;
-  num_conv_pos_embedding_groups: number;
-  do_stable_layer_norm: boolean;
-  layer_norm_eps: number;
-  vocab_size: number;
-  /** Labels in id order. */
-  vocab: string[];
-  blank_id: number;
-  word_delimiter: string;
-}
+/** `config.json` of a converted wav2vec2 model (the type lives in core, shared with the runtime). */
+export type { Wav2Vec2Config };
 
 /** Folds weight norm: w[o,i,k] = g[k]·v[o,i,k]/‖v[:,:,k]‖ (torch `weight_norm(dim=2)`). */
 export function foldWeightNorm(g: HostTensor, v: HostTensor): HostTensor {

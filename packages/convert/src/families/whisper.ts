@@ -9,20 +9,10 @@ import { ConvertError } from "../errors.js";
 import { readTorchCheckpoint, isHostTensor, type CheckpointValue } from "../readers/torch.js";
 import { readSafetensors, findHfWeights } from "../readers/safetensors.js";
 import { castFloat, permute, type HostTensor } from "../tensor.js";
+import type { WhisperDims } from "@whisperx-mlx/core";
 
-/** OpenAI's `ModelDimensions`. */
-export interface WhisperDims {
-  n_mels: number;
-  n_audio_ctx: number;
-  n_audio_state: number;
-  n_audio_head: number;
-  n_audio_layer: number;
-  n_vocab: number;
-  n_text_ctx: number;
-  n_text_state: number;
-  n_text_head: number;
-  n_text_layer: number;
-}
+/** OpenAI's `ModelDimensions` (the type lives in core). */
+export type { WhisperDims };
 
 const DIM_KEYS: (keyof WhisperDims)[] = ["n_mels", "n_audio_ctx", "n_audio_state", "n_audio_head", "n_audio_layer", "n_vocab", "n_text_ctx", "n_text_state", "n_text_head", "n_text_layer"];
 

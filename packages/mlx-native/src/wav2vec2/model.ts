@@ -8,33 +8,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as mlxTypes from "@frost-beta/mlx";
+import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 import { toMlx } from "../npy.js";
 import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
 
 type MxArray = mlxTypes.core.array;
 
 /** `config.json` written by the converter. */
-export interface Wav2Vec2ModelConfig {
-  model_type: "wav2vec2";
-  conv_dim: number[];
-  conv_kernel: number[];
-  conv_stride: number[];
-  conv_bias: boolean;
-  feat_extract_norm: "group" | "layer";
-  hidden_size: number;
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  intermediate_size: number;
-  num_conv_pos_embeddings: number;
-  num_conv_pos_embedding_groups: number;
-  do_stable_layer_norm: boolean;
-  layer_norm_eps: number;
-  vocab_size: number;
-  vocab: string[];
-  blank_id: number;
-  word_delimiter: string;
-  quantization?: { group_size: number; bits: number };
-}
+export type Wav2Vec2ModelConfig = Wav2Vec2Config;
 
 /** Queries per attention block: bounds attention memory to T × block instead of T². */
 const ATTENTION_BLOCK = 1024;
