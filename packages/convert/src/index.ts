@@ -4,6 +4,7 @@ export * from "./readers/pickle.js";
 export * from "./readers/torch.js";
 export * from "./readers/safetensors.js";
 export * from "./readers/onnx.js";
+export * from "./readers/state-dict.js";
 export * from "./families/whisper.js";
 export * from "./families/silero.js";
 export * from "./families/wav2vec2.js";

@@ -1,5 +1,6 @@
 export * from "./runtime.js";
 export * from "./npy.js";
+export * from "./weights.js";
 export * from "./whisper/log-mel.js";
 export * from "./whisper/load-model.js";
 export * from "./whisper/model.js";

@@ -13,8 +13,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ConvertError } from "../errors.js";
-import { isHostTensor, readTorchCheckpoint } from "../readers/torch.js";
-import { findHfWeights, readSafetensors } from "../readers/safetensors.js";
+import { findHfWeights } from "../readers/safetensors.js";
+import { readStateDict } from "../readers/state-dict.js";
 import { fromFloat32, permute, toFloat32, type HostTensor } from "../tensor.js";
 import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 
@@ -43,16 +43,6 @@ function readJson(path: string): Record<string, unknown> {
   } catch (e) {
     throw new ConvertError(path, `invalid JSON (${(e as Error).message})`);
   }
-}
-
-function readStateDict(file: string): Map<string, HostTensor> {
-  if (file.endsWith(".safetensors") || file.endsWith(".index.json")) return readSafetensors(file);
-  const sd = readTorchCheckpoint(file);
-  if (!sd || typeof sd !== "object" || Array.isArray(sd) || isHostTensor(sd)) throw new ConvertError(file, "not a state dict");
-  const root = ("state_dict" in sd && sd.state_dict && typeof sd.state_dict === "object" ? sd.state_dict : sd) as Record<string, unknown>;
-  const out = new Map<string, HostTensor>();
-  for (const [k, v] of Object.entries(root)) if (isHostTensor(v)) out.set(k, v);
-  return out;
 }
 
 /** Renames a torchaudio wav2vec2 key to the HF name (without `wav2vec2.`). */

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ConvertError } from "../errors.js";
 import { readTorchCheckpoint, isHostTensor, type CheckpointValue } from "../readers/torch.js";
-import { readSafetensors, findHfWeights } from "../readers/safetensors.js";
+import { findHfWeights } from "../readers/safetensors.js";
+import { readStateDict } from "../readers/state-dict.js";
 import { castFloat, permute, type HostTensor } from "../tensor.js";
 import type { WhisperDims } from "@whisperx-mlx/core";
 
@@ -101,15 +102,7 @@ export function readHfWhisper(dir: string): WhisperSource {
   );
   const weightsFile = findHfWeights(dir);
   if (!weightsFile) throw new ConvertError(dir, "no model.safetensors, shard index or pytorch_model.bin found");
-  let raw: Map<string, HostTensor>;
-  if (weightsFile.endsWith(".bin")) {
-    const sd = readTorchCheckpoint(weightsFile);
-    raw = new Map();
-    if (!sd || typeof sd !== "object" || Array.isArray(sd) || isHostTensor(sd)) throw new ConvertError(weightsFile, "not a state dict");
-    for (const [k, v] of Object.entries(sd)) if (isHostTensor(v)) raw.set(k, v);
-  } else {
-    raw = readSafetensors(weightsFile);
-  }
+  const raw = readStateDict(weightsFile);
   const tensors = new Map<string, HostTensor>();
   for (const [k, v] of raw) {
     const n = hfToOpenAiName(k);

@@ -6,11 +6,10 @@
  * projection of the LSTM cell is one matmul; only the recurrence h, c ← cell(x_i, h, c) is
  * sequential. The output head (ReLU → 1×1 conv → sigmoid) runs batched at the end.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type * as mlxTypes from "@frost-beta/mlx";
 import { toMlx } from "../npy.js";
 import { loadMlx, type MlxCore } from "../runtime.js";
+import { loadWeights, readModelConfig } from "../weights.js";
 
 type MxArray = mlxTypes.core.array;
 
@@ -53,13 +52,8 @@ export class SileroVadMlx {
   /** Loads a converted model directory. */
   static load(dir: string): SileroVadMlx {
     const mx = loadMlx();
-    const cfgPath = join(dir, "config.json");
-    if (!existsSync(cfgPath)) throw new Error(`${dir}: not a converted Silero model (no config.json)`);
-    const config = JSON.parse(readFileSync(cfgPath, "utf8")) as SileroConfig;
-    if (config.model_type !== "silero-vad") throw new Error(`${cfgPath}: model_type is '${config.model_type}', expected 'silero-vad'`);
-    const raw = mx.load(join(dir, "weights.safetensors")) as unknown as Record<string, MxArray>;
-    const weights = new Map(Object.entries(raw).map(([k, v]) => [k, v.astype(mx.float32)]));
-    mx.eval(...weights.values());
+    const config = readModelConfig<SileroConfig>(dir, "silero-vad");
+    const { weights } = loadWeights(mx, dir);
     return new SileroVadMlx(mx, config, weights);
   }
 

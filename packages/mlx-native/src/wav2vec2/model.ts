@@ -5,12 +5,11 @@
  * frame of an even kernel dropped), the post-LN or stable (pre-LN) encoder, the CTC head and
  * log-softmax emissions. The raw waveform goes in un-normalised, as WhisperX feeds it.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type * as mlxTypes from "@frost-beta/mlx";
 import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 import { toMlx } from "../npy.js";
 import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
+import { loadWeights, readModelConfig } from "../weights.js";
 
 type MxArray = mlxTypes.core.array;
 
@@ -50,22 +49,8 @@ export class Wav2Vec2Mlx {
   /** Loads a converted model directory (dequantizing quantized linears). */
   static load(dir: string, options: { compile?: boolean } = {}): Wav2Vec2Mlx {
     const mx = loadMlx();
-    const cfgPath = join(dir, "config.json");
-    if (!existsSync(cfgPath)) throw new Error(`${dir}: not a converted wav2vec2 model (no config.json)`);
-    const config = JSON.parse(readFileSync(cfgPath, "utf8")) as Wav2Vec2ModelConfig;
-    if (config.model_type !== "wav2vec2") throw new Error(`${cfgPath}: model_type is '${config.model_type}', expected 'wav2vec2'`);
-    const raw = mx.load(join(dir, "weights.safetensors")) as unknown as Record<string, MxArray>;
-    const w = new Map<string, MxArray>();
-    for (const [name, t] of Object.entries(raw)) {
-      if (name.endsWith(".scales") || name.endsWith(".biases")) continue;
-      const scales = raw[name.replace(/\.weight$/, ".scales")];
-      if (name.endsWith(".weight") && scales && config.quantization) {
-        w.set(name, mx.dequantize(t, scales, raw[name.replace(/\.weight$/, ".biases")], config.quantization.group_size, config.quantization.bits).astype(mx.float32));
-      } else {
-        w.set(name, t.astype(mx.float32));
-      }
-    }
-    mx.eval(...w.values());
+    const config = readModelConfig<Wav2Vec2ModelConfig>(dir, "wav2vec2");
+    const { weights: w } = loadWeights(mx, dir, config.quantization);
     // Off by default: every segment has its own length, and a compiled graph is retraced per shape.
     return new Wav2Vec2Mlx(mx, config, w, options.compile ?? false);
   }
