@@ -3,17 +3,20 @@
 #   1. system libraries MLX links (libopenblas0-pthread, liblapack3) and ffmpeg for non-WAV audio;
 #   2. pnpm through corepack (the version pinned in package.json's packageManager);
 #   3. dependencies (frozen lockfile; @frost-beta/mlx's download script is not run) and the build.
+# With --test it also installs Debian's chromium, which the bench report's browser test drives.
 # Where it cannot install something it prints the exact command to run and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+packages=(libopenblas0-pthread liblapack3 ffmpeg)
+[ "${1:-}" = "--test" ] && packages+=(chromium)
 log() { printf 'setup: %s\n' "$*" >&2; }
 failed=0
 
 # 1. System packages.
 if command -v dpkg >/dev/null 2>&1; then
   missing=()
-  for pkg in libopenblas0-pthread liblapack3 ffmpeg; do
+  for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if ((${#missing[@]})); then

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+
 /** Real-time factor: seconds of audio processed per second of wall clock. */
 export function realTimeFactor(audioSeconds: number, wallSeconds: number): number {
   return wallSeconds > 0 ? audioSeconds / wallSeconds : Number.POSITIVE_INFINITY;
@@ -14,4 +16,17 @@ export async function peakRssMb(): Promise<number> {
     // not Linux: fall back to the current RSS
   }
   return process.memoryUsage().rss / 1e6;
+}
+
+/**
+ * Resets the kernel's peak-RSS mark of this process (Linux: writing 5 to `clear_refs`), so the
+ * next `peakRssMb` covers only what ran since. Returns false where that is not possible.
+ */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
+  }
 }

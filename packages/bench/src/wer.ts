@@ -28,12 +28,12 @@ export function wordErrors(reference: string[], hypothesis: string[]): number {
 }
 
 /** Errors, reference length and WER of one or more (reference, hypothesis) pairs. */
-export function wordErrorRate(pairs: [reference: string, hypothesis: string][]): { errors: number; refWords: number; wer: number } {
+export function wordErrorRate(pairs: [reference: string, hypothesis: string][], normalize: (text: string) => string[] = normalizeWords): { errors: number; refWords: number; wer: number } {
   let errors = 0;
   let refWords = 0;
   for (const [r, h] of pairs) {
-    const rw = normalizeWords(r);
-    errors += wordErrors(rw, normalizeWords(h));
+    const rw = normalize(r);
+    errors += wordErrors(rw, normalize(h));
     refWords += rw.length;
   }
   return { errors, refWords, wer: refWords ? errors / refWords : 0 };

@@ -22,6 +22,11 @@ export interface ConvertOptions {
   family: ModelFamily;
   /** A checkpoint file, a Hugging Face directory, an ONNX or TorchScript file. */
   torchNameOrPath: string;
+  /**
+   * Tensors already in memory, in MLX names and layouts (e.g. from `whisperToMlx`), used instead
+   * of reading `torchNameOrPath` (which then only names the source in messages).
+   */
+  source?: { config: Record<string, unknown>; tensors: Map<string, HostTensor> };
   /** Output directory. */
   mlxPath: string;
   dtype?: "float16" | "float32" | "bfloat16";
@@ -72,6 +77,7 @@ export function tensorFamily(name: string): string {
 }
 
 function read(options: ConvertOptions): { config: Record<string, unknown>; tensors: Map<string, HostTensor> } {
+  if (options.source) return { config: { ...options.source.config }, tensors: options.source.tensors };
   switch (options.family) {
     case "whisper": {
       const { config, tensors } = whisperToMlx(readWhisperSource(options.torchNameOrPath), "float32");
@@ -142,7 +148,7 @@ function convertUnchecked(options: ConvertOptions): ConvertSummary {
   const summary: ConvertSummary = {
     tensors: out.size,
     parameters,
-    bytesIn: sizeOf(options.torchNameOrPath),
+    bytesIn: options.source ? [...source.values()].reduce((a, t) => a + t.data.byteLength, 0) : sizeOf(options.torchNameOrPath),
     bytesOut: statSync(join(options.mlxPath, "weights.safetensors")).size,
     quantized,
     maxError,

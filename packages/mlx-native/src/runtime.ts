@@ -95,3 +95,13 @@ export async function collectGarbage(): Promise<void> {
   getGc()();
   await new Promise<void>((r) => setImmediate(r));
 }
+
+/** The installed `@frost-beta/mlx` version, for reports. */
+export function mlxPackageVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require("@frost-beta/mlx/package.json") as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,43 @@
+/** `report.md`: the run as tables for people. */
+import type { BenchReport } from "./types.js";
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "–");
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+function table(head: string[], rows: (string | number)[][]): string {
+  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+const drift = (r: BenchReport) => {
+  const [a, b] = [r.calibration.before.gflops.median, r.calibration.after.gflops.median];
+  return Math.abs(a - b) / Math.max(a, b) > 0.25;
+};
+
+/** Renders the Markdown report. */
+export function renderMarkdown(r: BenchReport): string {
+  const e = r.environment;
+  const out: string[] = [];
+  out.push(`# whisperx-mlx bench — ${r.date.slice(0, 10)} — ${e.machine} (${r.mode})`, "");
+  out.push(`${e.cpuModel}, ${e.cores} cores, ${f(e.memoryGb, 0)} GB, ${e.platform}/${e.arch}, Node ${e.node}, MLX ${e.mlxVersion}, commit ${e.commit}. Bench wall time ${f(r.wallSeconds, 0)} s.`, "");
+  out.push(`Calibration (fp32 sgemm ${r.calibration.before.n}³): ${f(r.calibration.before.gflops.median)} GFLOP/s before, ${f(r.calibration.after.gflops.median)} after. Normalised figures use ${f(r.calibration.gflops)} GFLOP/s.${drift(r) ? " **The two differ by more than 25 %: the machine's load changed during the run.**" : ""}`, "");
+  out.push("## Targets", "");
+  out.push(table(["target", "value", "result", "source"], r.targets.map((t) => [t.description, t.value === null ? "not measured" : f(t.value, t.figure.startsWith("wer") ? 3 : 1), t.pass === null ? `not measured: ${t.reason}` : t.pass ? "pass" : `**miss** (${t.op} ${t.threshold})`, t.source])), "");
+  out.push("## Architecture workloads (random weights at the released dims)", "");
+  const rows: (string | number)[][] = [];
+  for (const a of r.architecture) {
+    for (const b of Object.keys(a.decoderMsPerStep)) {
+      rows.push([a.arch, a.precision, b, f(a.melMs.median), `${f(a.encoderMsPerWindow[a.bestEncoderBatch].median, 0)} (batch ${a.bestEncoderBatch})`, f(a.decoderMsPerStep[b].median, 2), f(a.rtf[b])]);
+    }
+  }
+  out.push(table(["dims", "weights", "batch", "log-mel ms", "encoder ms/window", "decoder ms/step", "real-time factor (30 s, 90 tokens)"], rows), "");
+  out.push("## End to end (bundled synthetic model: VAD → batched ASR → alignment)", "");
+  out.push(table(["input", "audio s", "chunks", "batch", "VAD s", "ASR s", "alignment s", "total s", "total RTF", "peak RSS MB"], r.pipeline.map((p) => [p.name, f(p.audioSeconds), p.chunks, p.batchSize, f(p.stages.vad, 2), f(p.stages.asr, 2), f(p.stages.align, 2), f(p.stages.total, 2), f(p.rtf.total), f(p.peakRssMb, 0)])), "");
+  out.push("## WER (visible clips, VAD + batched ASR)", "");
+  out.push(table(["split", "clips", "ref words", "ours", "reference (openai-whisper)", "ours, EnglishTextNormalizer", "reference, EnglishTextNormalizer"], r.wer.map((w) => [w.split, w.clips, w.refWords, pct(w.ours), pct(w.reference), pct(w.oursEnglish), pct(w.referenceEnglish)])), "");
+  out.push("## Micro-benchmarks (tinybench)", "");
+  out.push(table(["kernel", "shape", "median ms", "min", "max", "runs"], r.micro.map((m) => [m.name, m.shape, f(m.ms.median, 3), f(m.ms.min, 3), f(m.ms.max, 3), m.runs])), "");
+  out.push("## Baselines", "");
+  for (const b of r.baselines) out.push(`- ${b.name}: ${b.measured ? "measured" : `not measured — ${b.reason}`}`);
+  out.push("");
+  return out.join("\n");
+}

@@ -1,0 +1,156 @@
+/**
+ * One `pnpm bench` run: calibration, architecture workloads, the real model end to end, WER on
+ * the visible clips, micro-benchmarks, calibration again; then figures and targets.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { loadAudio } from "@whisperx-mlx/core";
+import { mlxPackageVersion } from "@whisperx-mlx/mlx-native";
+import { calibrate } from "./calibration.js";
+import { EnglishTextNormalizer } from "./normalizers/english.js";
+import { buildFigures } from "./report/figures.js";
+import type { BenchReport, Environment, WerSplit } from "./report/types.js";
+import type { WhisperArchitecture } from "./random-whisper.js";
+import { baselineStatus, evaluateTargets } from "./targets.js";
+import { normalizeWords, wordErrorRate } from "./wer.js";
+import { runArchitecture, type ArchitectureResult } from "./workloads/architecture.js";
+import { runMicro } from "./workloads/micro.js";
+import { concatenateAudio, PipelineRunner, type PipelineModels, type PipelineResult } from "./workloads/pipeline.js";
+
+/** Options of `runBench`. */
+export interface BenchOptions {
+  mode: "quick" | "full";
+  /** Also time large-v3 dims (full mode; needs several GB). */
+  large?: boolean;
+  models: PipelineModels;
+  /** The synth-whisper-256 fixture directory (refs.json and audio/). */
+  fixtureDir: string;
+  /** Repository root, for the commit id. */
+  repoRoot: string;
+  onProgress?: (what: string, done: number, total: number) => void;
+}
+
+interface RefClip {
+  id: string;
+  split: string;
+  ground_truth: string;
+  transcribe: { text: string };
+}
+
+/** A directory-safe machine class: CPU model and core count. */
+export function environment(repoRoot: string): Environment {
+  const cpuModel = cpus()[0]?.model.trim() ?? "unknown cpu";
+  const cores = cpus().length;
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    // not a git checkout
+  }
+  const slug = cpuModel.toLowerCase().replace(/\(r\)|\(tm\)|cpu|processor|@.*$/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return { machine: `${slug}-${cores}c`, cpuModel, cores, memoryGb: totalmem() / 2 ** 30, platform: process.platform, arch: process.arch, node: process.versions.node, mlxVersion: mlxPackageVersion(), commit };
+}
+
+/** Runs every workload of the mode and returns the report (not yet written). */
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const t0 = performance.now();
+  const quick = o.mode === "quick";
+  const archs: WhisperArchitecture[] = quick ? ["tiny"] : ["tiny", "base", "small", ...(o.large ? (["large-v3"] as const) : [])];
+  const steps = 3 + archs.length * 2 + 4;
+  let done = 0;
+  const progress = (what: string) => o.onProgress?.(what, done++, steps);
+
+  progress("calibration");
+  const before = calibrate();
+  progress("pipeline: loading models");
+  const runner = await PipelineRunner.load(o.models);
+  const longform = await loadAudio(join(o.fixtureDir, "audio", "longform_000.wav"));
+  await runner.warmUp(longform);
+  progress("pipeline: longform_000");
+  const pipeline: PipelineResult[] = [await runner.run("longform_000", longform, quick ? 2 : 3)];
+  const refs = JSON.parse(readFileSync(join(o.fixtureDir, "refs.json"), "utf8")) as { clips: RefClip[] };
+  if (!quick) {
+    progress("pipeline: 10-minute file");
+    const files = refs.clips.map((c) => join(o.fixtureDir, "audio", `${c.id}.wav`));
+    pipeline.push(await runner.run("eval-clips-10min", await concatenateAudio(files, 600), 1));
+  } else progress("pipeline: (10-minute file only in --full)");
+
+  progress("WER on the visible clips");
+  const wer = await measureWer(runner, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER: clip ${i}/${n}`, done, steps));
+
+  const architecture: ArchitectureResult[] = [];
+  for (const arch of archs) {
+    for (const precision of ["fp32", "q4"] as const) {
+      progress(`${arch} ${precision}`);
+      architecture.push(
+        await runArchitecture({
+          arch,
+          precision,
+          encoderBatches: quick ? [1, 2] : [1, 2, 4],
+          decoderBatches: quick ? [1, 8] : [1, 2, 4, 8],
+          steps: quick ? 32 : 90,
+          repeats: quick ? 5 : 7,
+          onProgress: (w) => o.onProgress?.(w, done, steps),
+        }),
+      );
+    }
+  }
+
+  progress("micro-benchmarks");
+  const micro = await runMicro(quick ? 300 : 1000, (w) => o.onProgress?.(w, done, steps));
+  progress("calibration (after)");
+  const after = calibrate();
+  // The peak sgemm rate is the steadiest measure of the machine; medians move with its load.
+  const gflops = Math.max(before.gflops.max, after.gflops.max);
+  const figures = buildFigures(gflops, architecture, pipeline, wer);
+  const targets = evaluateTargets(figures, {
+    "e2e/speedup-vs-cpu-baseline": "no CPU baseline engine is installed (see baselines)",
+    "onnx/arch/tiny/fp32/rtf/b1": "the ONNX Runtime engine (issue 7) is not built yet",
+    "onnx/arch/tiny/int8/rtf/b1": "the ONNX Runtime engine (issue 7) is not built yet",
+    "e2e/onnx-vs-mlx": "the ONNX Runtime engine (issue 7) is not built yet",
+  });
+  return {
+    schema: 1,
+    date: new Date().toISOString(),
+    mode: o.mode,
+    environment: environment(o.repoRoot),
+    calibration: { before, after, gflops },
+    architecture,
+    pipeline,
+    wer,
+    micro,
+    baselines: baselineStatus(),
+    figures,
+    targets,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** WER per split of the VAD + batched path against the ground truth, next to the reference's. */
+async function measureWer(runner: PipelineRunner, clips: RefClip[], fixtureDir: string, onClip: (i: number, n: number) => void): Promise<WerSplit[]> {
+  const english = new EnglishTextNormalizer();
+  const englishWords = (s: string) => english.normalize(s).split(" ").filter(Boolean);
+  const hyps = new Map<string, string>();
+  for (const [i, c] of clips.entries()) {
+    onClip(i + 1, clips.length);
+    hyps.set(c.id, await runner.transcribe(await loadAudio(join(fixtureDir, "audio", `${c.id}.wav`))));
+  }
+  const splits = [...new Set(clips.map((c) => c.split))].sort();
+  const row = (split: string, group: RefClip[]): WerSplit => {
+    const ours = group.map((c): [string, string] => [c.ground_truth, hyps.get(c.id) ?? ""]);
+    const ref = group.map((c): [string, string] => [c.ground_truth, c.transcribe.text]);
+    const w = wordErrorRate(ours, normalizeWords);
+    return {
+      split,
+      clips: group.length,
+      refWords: w.refWords,
+      ours: w.wer,
+      reference: wordErrorRate(ref, normalizeWords).wer,
+      oursEnglish: wordErrorRate(ours, englishWords).wer,
+      referenceEnglish: wordErrorRate(ref, englishWords).wer,
+    };
+  };
+  return [...splits.map((s) => row(s, clips.filter((c) => c.split === s))), row("all", clips)];
+}

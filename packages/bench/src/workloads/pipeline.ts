@@ -1,0 +1,109 @@
+/**
+ * The real-model workload: the bundled synthetic Whisper end to end as the CLI's default path
+ * runs it (Silero VAD → 30 s chunks → batched decoding → wav2vec2 alignment), timed per stage,
+ * with the peak RSS of the run.
+ */
+import { align, getSpeechTimestamps, loadAudio, SileroVadOnnx, speechToChunks, transcribeChunks, type AlignModel } from "@whisperx-mlx/core";
+import { MlxWhisperBackend, Wav2Vec2Mlx } from "@whisperx-mlx/mlx-native";
+import { peakRssMb, resetPeakRss } from "../rtf.js";
+
+/** Model directories of the pipeline. */
+export interface PipelineModels {
+  whisper: string;
+  align: string;
+}
+
+/** Seconds per stage of one end-to-end run. */
+export interface StageSeconds {
+  vad: number;
+  asr: number;
+  align: number;
+  total: number;
+}
+
+/** One end-to-end run over one audio input. */
+export interface PipelineResult {
+  name: string;
+  audioSeconds: number;
+  batchSize: number;
+  chunks: number;
+  stages: StageSeconds;
+  /** Real-time factor per stage and in total (audio seconds / stage seconds). */
+  rtf: StageSeconds;
+  /** Total seconds of every repetition (the stages above are from the fastest). */
+  totalSamples: number[];
+  /** Peak RSS of the process during this run, MB. */
+  peakRssMb: number;
+  text: string;
+}
+
+/** Loaded models, shared by several runs. */
+export class PipelineRunner {
+  private constructor(
+    readonly backend: MlxWhisperBackend,
+    readonly vad: SileroVadOnnx,
+    readonly aligner: AlignModel,
+  ) {}
+
+  static async load(models: PipelineModels): Promise<PipelineRunner> {
+    const w2v = Wav2Vec2Mlx.load(models.align);
+    return new PipelineRunner(MlxWhisperBackend.load(models.whisper), await SileroVadOnnx.load(), { vocab: w2v.config.vocab, emissions: (x) => w2v.emissions(x) });
+  }
+
+  /** VAD → chunks → batched ASR (no alignment): the transcript of a file, for WER. */
+  async transcribe(audio: Float32Array, batchSize = 8): Promise<string> {
+    const chunks = speechToChunks(getSpeechTimestamps(await this.vad.speechProbabilities(audio), audio.length, { maxSpeechDurationS: 30 }), 16000, 30);
+    const r = await transcribeChunks(this.backend, audio, chunks, { language: "en", batchSize });
+    return r.segments.map((s) => s.text).join(" ");
+  }
+
+  /** Warms the kernels up on a few seconds of `audio` (compilation, allocator), untimed. */
+  async warmUp(audio: Float32Array): Promise<void> {
+    const piece = audio.subarray(0, Math.min(audio.length, 16000 * 8));
+    const r = await transcribeChunks(this.backend, piece, [{ start: 0, end: piece.length / 16000, segments: [[0, piece.length / 16000]] }], { language: "en", batchSize: 1 });
+    if (r.segments.length) await align(r.segments, piece, this.aligner, { language: "en" });
+  }
+
+  /** `repeats` timed end-to-end runs; the stages reported are those of the fastest. */
+  async run(name: string, audio: Float32Array, repeats = 1, batchSize = 8): Promise<PipelineResult> {
+    const runs: PipelineResult[] = [];
+    for (let i = 0; i < repeats; i++) runs.push(await this.runOnce(name, audio, batchSize));
+    const best = runs.reduce((a, b) => (b.stages.total < a.stages.total ? b : a));
+    return { ...best, totalSamples: runs.map((r) => r.stages.total), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+  }
+
+  private async runOnce(name: string, audio: Float32Array, batchSize: number): Promise<PipelineResult> {
+    resetPeakRss();
+    const t0 = performance.now();
+    const speech = getSpeechTimestamps(await this.vad.speechProbabilities(audio), audio.length, { maxSpeechDurationS: 30 });
+    const chunks = speechToChunks(speech, 16000, 30);
+    const t1 = performance.now();
+    const asr = await transcribeChunks(this.backend, audio, chunks, { language: "en", batchSize });
+    const t2 = performance.now();
+    if (asr.segments.length) await align(asr.segments, audio, this.aligner, { language: "en" });
+    const t3 = performance.now();
+    const stages = { vad: (t1 - t0) / 1000, asr: (t2 - t1) / 1000, align: (t3 - t2) / 1000, total: (t3 - t0) / 1000 };
+    const audioSeconds = audio.length / 16000;
+    const rtf = { vad: audioSeconds / stages.vad, asr: audioSeconds / stages.asr, align: audioSeconds / stages.align, total: audioSeconds / stages.total };
+    return { name, audioSeconds, batchSize, chunks: chunks.length, stages, rtf, totalSamples: [stages.total], peakRssMb: await peakRssMb(), text: asr.segments.map((s) => s.text).join(" ") };
+  }
+}
+
+/** Concatenates files (with 0.5 s of silence between them) until at least `minSeconds` of audio. */
+export async function concatenateAudio(files: string[], minSeconds: number): Promise<Float32Array> {
+  const clips = await Promise.all(files.map((f) => loadAudio(f)));
+  const gap = 8000;
+  const parts: Float32Array[] = [];
+  let n = 0;
+  for (let i = 0; n < minSeconds * 16000; i = (i + 1) % clips.length) {
+    parts.push(clips[i], new Float32Array(gap));
+    n += clips[i].length + gap;
+  }
+  const out = new Float32Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
