@@ -11,3 +11,7 @@ export * from "./families/wav2vec2.js";
 export * from "./quantize.js";
 export * from "./writers/mlx-model.js";
 export * from "./convert-model.js";
+export * from "./onnx/graph-builder.js";
+export * from "./onnx/whisper-graphs.js";
+export * from "./onnx/whisper-onnx.js";
+export * from "./onnx/mel-graph.js";

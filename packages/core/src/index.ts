@@ -23,3 +23,4 @@ export * from "./align/interpolate.js";
 export * from "./align/sentences.js";
 export * from "./align/align.js";
 export * from "./transcribe/timing.js";
+export * from "./decoding/apply-rules.js";

@@ -4,9 +4,8 @@
  * from `mel_filters.npz`, log10 clamped at 1e-10, dynamic range limited to 8 (log10 units) below
  * the maximum of the whole input, then (x + 4) / 4. Output is (frames, n_mels), channels-last.
  */
-import { fileURLToPath } from "node:url";
 import type * as mlxTypes from "@frost-beta/mlx";
-import { HOP_LENGTH, N_FFT } from "@whisperx-mlx/core";
+import { HOP_LENGTH, melFiltersPath, N_FFT } from "@whisperx-mlx/core";
 import { toMlx } from "../npy.js";
 import type { MlxCore } from "../runtime.js";
 
@@ -19,8 +18,7 @@ const windowCache = new Map<string, MxArray>();
 export function melFilters(mx: MlxCore, nMels: number): MxArray {
   let f = filterCache.get(nMels);
   if (!f) {
-    if (nMels !== 80 && nMels !== 128) throw new Error(`unsupported n_mels ${nMels} (80 or 128)`);
-    f = mx.load(fileURLToPath(new URL(`../../assets/mel_${nMels}.npy`, import.meta.url)));
+    f = mx.load(melFiltersPath(nMels));
     filterCache.set(nMels, f);
   }
   return f;

@@ -1,0 +1,128 @@
+/**
+ * A small typed builder for ONNX graphs, serialised with `onnx-proto` (onnx's own schema compiled
+ * by protobufjs). Nodes get unique output names; initializers carry raw little-endian data.
+ */
+import onnxProto from "onnx-proto";
+import type { HostTensor } from "../tensor.js";
+
+const { onnx } = onnxProto;
+
+/** ONNX element types we write. */
+export const ONNX_TYPE = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
+export type OnnxElemType = keyof typeof ONNX_TYPE;
+
+/** An attribute value: numbers are INT unless listed in `floats`, arrays become INTS/FLOATS. */
+export type AttrValue = number | number[] | string | { float: number } | { floats: number[] } | { tensor: HostTensor };
+
+/** A graph input or output: element type and shape (strings are symbolic dims). */
+export interface ValueSpec {
+  type: OnnxElemType;
+  shape: (number | string)[];
+}
+
+/** Builds one ONNX graph. */
+export class GraphBuilder {
+  private readonly nodes: onnxProto.onnx.INodeProto[] = [];
+  private readonly initializers: onnxProto.onnx.ITensorProto[] = [];
+  private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
+  private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
+  private readonly names = new Set<string>();
+  private counter = 0;
+
+  constructor(readonly name: string) {}
+
+  private valueInfo(name: string, spec: ValueSpec): onnxProto.onnx.IValueInfoProto {
+    return {
+      name,
+      type: { tensorType: { elemType: ONNX_TYPE[spec.type], shape: { dim: spec.shape.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } } },
+    };
+  }
+
+  /** Declares a graph input and returns its name. */
+  input(name: string, spec: ValueSpec): string {
+    this.claim(name);
+    this.inputs.push(this.valueInfo(name, spec));
+    return name;
+  }
+
+  /** Declares `value` as a graph output named `name` (through an Identity when renamed). */
+  output(value: string, name: string, spec: ValueSpec): void {
+    if (value !== name) this.node("Identity", [value], { outputs: [name] });
+    this.outputs.push(this.valueInfo(name, spec));
+  }
+
+  /** Adds a constant tensor and returns its name. */
+  initializer(name: string, t: HostTensor): string {
+    this.claim(name);
+    return this.addInitializer(name, t);
+  }
+
+  private addInitializer(name: string, t: HostTensor): string {
+    const dataType = ONNX_TYPE[t.dtype as OnnxElemType];
+    if (!dataType) throw new Error(`ONNX initializer '${name}': unsupported dtype ${t.dtype}`);
+    this.initializers.push({ name, dims: t.shape, dataType, rawData: t.data });
+    return name;
+  }
+
+  /** A float32 constant from numbers. */
+  constFloat(values: number[] | Float32Array, shape: number[] = [values.length]): string {
+    const f = Float32Array.from(values);
+    return this.addInitializer(this.fresh("c"), { dtype: "float32", shape, data: new Uint8Array(f.buffer) });
+  }
+
+  /** An int64 constant from numbers. */
+  constInt(values: number[], shape: number[] = [values.length]): string {
+    const f = BigInt64Array.from(values.map((v) => BigInt(v)));
+    return this.addInitializer(this.fresh("c"), { dtype: "int64", shape, data: new Uint8Array(f.buffer) });
+  }
+
+  /** Adds a node; returns its output names (one unless `outputs` or `nOutputs` says otherwise). */
+  node(op: string, inputs: string[], o: { attrs?: Record<string, AttrValue>; outputs?: string[]; nOutputs?: number; domain?: string } = {}): string[] {
+    const outputs = o.outputs ?? Array.from({ length: o.nOutputs ?? 1 }, () => this.fresh(op));
+    for (const n of o.outputs ?? []) this.claim(n);
+    const attribute = Object.entries(o.attrs ?? {}).map(([name, v]) => attr(name, v));
+    this.nodes.push({ opType: op, domain: o.domain ?? "", name: this.fresh(`${op}_node`), input: inputs, output: outputs, attribute });
+    return outputs;
+  }
+
+  /** `node` with a single output. */
+  op(op: string, inputs: string[], attrs?: Record<string, AttrValue>, domain?: string): string {
+    return this.node(op, inputs, { attrs, domain })[0];
+  }
+
+  private fresh(prefix: string): string {
+    let n: string;
+    do n = `${prefix}_${this.counter++}`;
+    while (this.names.has(n));
+    this.names.add(n);
+    return n;
+  }
+
+  private claim(name: string): void {
+    if (this.names.has(name)) throw new Error(`ONNX graph '${this.name}': duplicate name '${name}'`);
+    this.names.add(name);
+  }
+
+  /** Serialises the model (opset 17 plus `com.microsoft` 1). */
+  toBytes(metadata: Record<string, string> = {}): Uint8Array {
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: "whisperx-mlx convert",
+      opsetImport: [{ domain: "", version: 17 }, { domain: "com.microsoft", version: 1 }],
+      metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+      graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
+
+function attr(name: string, v: AttrValue): onnxProto.onnx.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if (typeof v === "number") return { name, type: T.INT, i: v };
+  if (typeof v === "string") return { name, type: T.STRING, s: new TextEncoder().encode(v) };
+  if (Array.isArray(v)) return { name, type: T.INTS, ints: v };
+  if ("float" in v) return { name, type: T.FLOAT, f: v.float };
+  if ("floats" in v) return { name, type: T.FLOATS, floats: v.floats };
+  const t = v.tensor;
+  return { name, type: T.TENSOR, t: { dims: t.shape, dataType: ONNX_TYPE[t.dtype as OnnxElemType], rawData: t.data } };
+}

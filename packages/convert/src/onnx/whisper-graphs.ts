@@ -1,0 +1,167 @@
+/**
+ * Whisper as two ONNX graphs, built from MLX-layout float32 weights:
+ * - `encoder.onnx`: log-mel [B, n_mels, 3000] → every decoder layer's cross-attention keys
+ *   [B, H, Dh, 1500] (pre-scaled by Dh^-0.5, transposed) and values [B, H, 1500, Dh];
+ * - `decoder.onnx`: one step with a KV cache: tokens [B, T], offset, past keys [B, H, Dh, P]
+ *   and values [B, H, P, Dh] per layer → logits [B, T, V] and the extended caches.
+ * The token embedding is stored once (Gather for the input, Gemm with transB for the logits).
+ */
+import { floatToHalf, halfToFloat, permute, type HostTensor } from "../tensor.js";
+import type { WhisperDims } from "../families/whisper.js";
+import { GraphBuilder } from "./graph-builder.js";
+
+type Weights = Map<string, HostTensor>;
+
+function get(w: Weights, name: string): HostTensor {
+  const t = w.get(name);
+  if (!t) throw new Error(`Whisper weights lack '${name}'`);
+  if (t.dtype !== "float32") throw new Error(`Whisper weight '${name}' must be float32 here, got ${t.dtype}`);
+  return t;
+}
+
+const f32 = (shape: number[], data: Float32Array): HostTensor => ({ dtype: "float32", shape, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+
+/** Sinusoidal encoder positions, optionally rounded through fp16 as OpenAI's stored buffer is. */
+function sinusoids(length: number, channels: number, roundToHalf: boolean): HostTensor {
+  const out = new Float32Array(length * channels);
+  const half = channels / 2;
+  const inc = Math.log(10000) / (half - 1);
+  const toHalf = (v: number) => halfToFloat(floatToHalf(v));
+  for (let t = 0; t < length; t++) {
+    for (let i = 0; i < half; i++) {
+      const inv = Math.fround(Math.exp(Math.fround(-inc * i)));
+      const a = Math.fround(t * inv);
+      let s = Math.fround(Math.sin(a));
+      let c = Math.fround(Math.cos(a));
+      if (roundToHalf) {
+        s = toHalf(s);
+        c = toHalf(c);
+      }
+      out[t * channels + i] = s;
+      out[t * channels + half + i] = c;
+    }
+  }
+  return f32([length, channels], out);
+}
+
+/** Linear layer y = x Wᵀ + b with Wᵀ stored as an initializer. */
+function linear(g: GraphBuilder, w: Weights, x: string, prefix: string, bias = true): string {
+  const wt = g.initializer(`${prefix}.weight.T`, permute(get(w, `${prefix}.weight`), [1, 0]));
+  const y = g.op("MatMul", [x, wt]);
+  return bias ? g.op("Add", [y, g.initializer(`${prefix}.bias`, get(w, `${prefix}.bias`))]) : y;
+}
+
+function layerNorm(g: GraphBuilder, w: Weights, x: string, prefix: string): string {
+  return g.op("LayerNormalization", [x, g.initializer(`${prefix}.weight`, get(w, `${prefix}.weight`)), g.initializer(`${prefix}.bias`, get(w, `${prefix}.bias`))], { axis: -1, epsilon: { float: 1e-5 } });
+}
+
+/** Exact GELU, x·Φ(x) through Erf (ONNX Runtime fuses the pattern into its Gelu kernel). */
+function gelu(g: GraphBuilder, x: string): string {
+  const e = g.op("Erf", [g.op("Mul", [x, g.constFloat([Math.SQRT1_2], [])])]);
+  return g.op("Mul", [g.op("Mul", [x, g.constFloat([0.5], [])]), g.op("Add", [e, g.constFloat([1], [])])]);
+}
+
+/** [B, T, D] → [B, H, T, Dh] (perm 0213) or [B, H, Dh, T] (perm 0231). */
+function heads(g: GraphBuilder, x: string, nHead: number, dHead: number, perm: number[]): string {
+  return g.op("Transpose", [g.op("Reshape", [x, g.constInt([0, 0, nHead, dHead])])], { perm });
+}
+
+/** Softmax(q kᵀ + mask) v with kᵀ given as [B, H, Dh, S]; returns [B, T, D]. */
+function attend(g: GraphBuilder, q: string, kT: string, v: string, d: number, mask?: string): string {
+  let qk = g.op("MatMul", [q, kT]);
+  if (mask) qk = g.op("Add", [qk, mask]);
+  const o = g.op("MatMul", [g.op("Softmax", [qk], { axis: -1 }), v]);
+  return g.op("Reshape", [g.op("Transpose", [o], { perm: [0, 2, 1, 3] }), g.constInt([0, 0, d])]);
+}
+
+function mlp(g: GraphBuilder, w: Weights, x: string, b: string): string {
+  return linear(g, w, gelu(g, linear(g, w, layerNorm(g, w, x, `${b}.mlp_ln`), `${b}.mlp1`)), `${b}.mlp2`);
+}
+
+/** The encoder graph with the cross-attention K/V precompute fused in. */
+export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean } = {}): Uint8Array {
+  const g = new GraphBuilder("whisper_encoder");
+  const D = dims.n_audio_state;
+  const H = dims.n_audio_head;
+  const dh = D / H;
+  const mel = g.input("mel", { type: "float32", shape: ["batch", dims.n_mels, 3000] });
+  // MLX stores convs as (out, k, in); ONNX Conv wants (out, in, k).
+  const conv = (x: string, name: string, stride: number) =>
+    gelu(g, g.op("Conv", [x, g.initializer(`${name}.weight`, permute(get(w, `${name}.weight`), [0, 2, 1])), g.initializer(`${name}.bias`, get(w, `${name}.bias`))], { kernel_shape: [3], pads: [1, 1], strides: [stride] }));
+  let x = conv(conv(mel, "encoder.conv1", 1), "encoder.conv2", 2);
+  x = g.op("Transpose", [x], { perm: [0, 2, 1] });
+  x = g.op("Add", [x, g.initializer("encoder.positions", sinusoids(dims.n_audio_ctx, D, options.roundPositionsToHalf ?? false))]);
+  const qScale = g.constFloat([1 / Math.sqrt(dh)], []);
+  for (let i = 0; i < dims.n_audio_layer; i++) {
+    const b = `encoder.blocks.${i}`;
+    const h = layerNorm(g, w, x, `${b}.attn_ln`);
+    const q = heads(g, g.op("Mul", [linear(g, w, h, `${b}.attn.query`), qScale]), H, dh, [0, 2, 1, 3]);
+    const kT = heads(g, linear(g, w, h, `${b}.attn.key`, false), H, dh, [0, 2, 3, 1]);
+    const v = heads(g, linear(g, w, h, `${b}.attn.value`), H, dh, [0, 2, 1, 3]);
+    x = g.op("Add", [x, linear(g, w, attend(g, q, kT, v, D), `${b}.attn.out`)]);
+    x = g.op("Add", [x, mlp(g, w, x, b)]);
+  }
+  const features = layerNorm(g, w, x, "encoder.ln_post");
+  g.output(features, "features", { type: "float32", shape: ["batch", dims.n_audio_ctx, D] });
+  const Ht = dims.n_text_head;
+  const dt = dims.n_text_state / Ht;
+  const kScale = g.constFloat([1 / Math.sqrt(dt)], []);
+  for (let i = 0; i < dims.n_text_layer; i++) {
+    const b = `decoder.blocks.${i}.cross_attn`;
+    const k = heads(g, g.op("Mul", [linear(g, w, features, `${b}.key`, false), kScale]), Ht, dt, [0, 2, 3, 1]);
+    const v = heads(g, linear(g, w, features, `${b}.value`), Ht, dt, [0, 2, 1, 3]);
+    g.output(k, `cross_k_${i}`, { type: "float32", shape: ["batch", Ht, dt, dims.n_audio_ctx] });
+    g.output(v, `cross_v_${i}`, { type: "float32", shape: ["batch", Ht, dims.n_audio_ctx, dt] });
+  }
+  return g.toBytes({ "whisperx-mlx:graph": "whisper-encoder", "whisperx-mlx:dims": JSON.stringify(dims) });
+}
+
+/** One decoder step with a self-attention KV cache. */
+export function whisperDecoderGraph(dims: WhisperDims, w: Weights): Uint8Array {
+  const g = new GraphBuilder("whisper_decoder");
+  const D = dims.n_text_state;
+  const H = dims.n_text_head;
+  const dh = D / H;
+  const tokens = g.input("tokens", { type: "int64", shape: ["batch", "tokens"] });
+  const offset = g.input("offset", { type: "int64", shape: [] });
+  const past: [string, string][] = [];
+  const cross: [string, string][] = [];
+  for (let i = 0; i < dims.n_text_layer; i++) {
+    past.push([g.input(`past_k_${i}`, { type: "float32", shape: ["batch", H, dh, "past"] }), g.input(`past_v_${i}`, { type: "float32", shape: ["batch", H, "past", dh] })]);
+  }
+  for (let i = 0; i < dims.n_text_layer; i++) {
+    cross.push([g.input(`cross_k_${i}`, { type: "float32", shape: ["batch", H, dh, dims.n_audio_ctx] }), g.input(`cross_v_${i}`, { type: "float32", shape: ["batch", H, dims.n_audio_ctx, dh] })]);
+  }
+  const emb = g.initializer("decoder.token_embedding.weight", get(w, "decoder.token_embedding.weight"));
+  const T = g.op("Gather", [g.op("Shape", [tokens]), g.constInt([1], [])], { axis: 0 });
+  const end = g.op("Add", [offset, T]);
+  const one = g.constInt([1], []);
+  const positions = g.op("Range", [offset, end, one]);
+  let x = g.op("Add", [g.op("Gather", [emb, tokens], { axis: 0 }), g.op("Gather", [g.initializer("decoder.positional_embedding", get(w, "decoder.positional_embedding")), positions], { axis: 0 })]);
+  // Causal mask over [T, offset + T]: query t (at position offset + t) sees keys 0 … offset + t.
+  const cols = g.op("Range", [g.constInt([0], []), end, one]);
+  const hidden = g.op("Greater", [g.op("Unsqueeze", [cols, g.constInt([0])]), g.op("Unsqueeze", [positions, g.constInt([1])])]);
+  const mask = g.op("Where", [hidden, g.constFloat([-Infinity], []), g.constFloat([0], [])]);
+  const qScale = g.constFloat([1 / Math.sqrt(dh)], []);
+  for (let i = 0; i < dims.n_text_layer; i++) {
+    const b = `decoder.blocks.${i}`;
+    const h = layerNorm(g, w, x, `${b}.attn_ln`);
+    const q = heads(g, g.op("Mul", [linear(g, w, h, `${b}.attn.query`), qScale]), H, dh, [0, 2, 1, 3]);
+    const kT = g.op("Concat", [past[i][0], heads(g, linear(g, w, h, `${b}.attn.key`, false), H, dh, [0, 2, 3, 1])], { axis: 3 });
+    const v = g.op("Concat", [past[i][1], heads(g, linear(g, w, h, `${b}.attn.value`), H, dh, [0, 2, 1, 3])], { axis: 2 });
+    g.output(kT, `present_k_${i}`, { type: "float32", shape: ["batch", H, dh, "total"] });
+    g.output(v, `present_v_${i}`, { type: "float32", shape: ["batch", H, "total", dh] });
+    x = g.op("Add", [x, linear(g, w, attend(g, q, kT, v, D, mask), `${b}.attn.out`)]);
+    const hc = layerNorm(g, w, x, `${b}.cross_attn_ln`);
+    const qc = heads(g, linear(g, w, hc, `${b}.cross_attn.query`), H, dh, [0, 2, 1, 3]);
+    x = g.op("Add", [x, linear(g, w, attend(g, qc, cross[i][0], cross[i][1], D), `${b}.cross_attn.out`)]);
+    x = g.op("Add", [x, mlp(g, w, x, b)]);
+  }
+  const out = layerNorm(g, w, x, "decoder.ln");
+  // logits = out · Eᵀ through Gemm(transB) on [B·T, D], so E is stored once.
+  const flat = g.op("Reshape", [out, g.constInt([-1, D])]);
+  const logits2d = g.op("Gemm", [flat, emb], { transB: 1 });
+  const shape = g.op("Concat", [g.op("Slice", [g.op("Shape", [tokens]), g.constInt([0]), g.constInt([2])]), g.constInt([dims.n_vocab])], { axis: 0 });
+  g.output(g.op("Reshape", [logits2d, shape]), "logits", { type: "float32", shape: ["batch", "tokens", dims.n_vocab] });
+  return g.toBytes({ "whisperx-mlx:graph": "whisper-decoder", "whisperx-mlx:dims": JSON.stringify(dims) });
+}

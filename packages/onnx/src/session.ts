@@ -1,0 +1,60 @@
+/**
+ * ONNX Runtime sessions for our graphs: CPU execution provider, graph optimisation 'all',
+ * sequential execution, intra-op threads = physical cores (the settings measured fastest for
+ * Whisper on 2 x86 cores). Errors from loading or running become one-line `OnnxModelError`s.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import * as ort from "onnxruntime-node";
+
+/** A graph that cannot be loaded or does not fit the model it is used for. */
+export class OnnxModelError extends Error {}
+
+/** Threads for one session: the machine's cores (override with WHISPERX_ONNX_THREADS). */
+export function onnxThreads(): number {
+  const env = Number.parseInt(process.env.WHISPERX_ONNX_THREADS ?? "", 10);
+  return Number.isInteger(env) && env > 0 ? env : Math.max(1, availableParallelism());
+}
+
+/** What a graph must declare to be used as `role`. */
+export interface GraphContract {
+  role: string;
+  inputs: string[];
+  outputs: string[];
+}
+
+/** Loads a graph and checks that it has the inputs and outputs its role needs. */
+export async function openSession(file: string, contract: GraphContract): Promise<ort.InferenceSession> {
+  if (!existsSync(file)) throw new OnnxModelError(`${file}: no such file`);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(file, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      intraOpNumThreads: onnxThreads(),
+      interOpNumThreads: 1,
+    });
+  } catch (e) {
+    throw new OnnxModelError(`${file}: not a loadable ONNX graph (${(e as Error).message.split("\n")[0]})`);
+  }
+  const missingIn = contract.inputs.filter((n) => !session.inputNames.includes(n));
+  const missingOut = contract.outputs.filter((n) => !session.outputNames.includes(n));
+  if (missingIn.length || missingOut.length) {
+    await session.release();
+    const what = [missingIn.length ? `inputs ${missingIn.join(", ")}` : "", missingOut.length ? `outputs ${missingOut.join(", ")}` : ""].filter(Boolean).join(" and ");
+    throw new OnnxModelError(`${file}: not a ${contract.role} graph for this model (missing ${what})`);
+  }
+  return session;
+}
+
+/** Runs a session, turning ORT failures into one-line errors naming the graph. */
+export async function runSession(session: ort.InferenceSession, name: string, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.ReturnType> {
+  try {
+    return await session.run(feeds);
+  } catch (e) {
+    throw new OnnxModelError(`${name}: inference failed (${(e as Error).message.split("\n")[0]})`);
+  }
+}
+
+export { ort };

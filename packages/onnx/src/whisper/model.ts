@@ -1,0 +1,122 @@
+/**
+ * Whisper on ONNX Runtime: the three graphs `convert --to onnx` writes (log-mel, encoder with
+ * the cross-attention K/V fused in, decoder step with a KV cache). The caches stay ORT tensors
+ * from one step to the next; only logits come back to JavaScript.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { WhisperDims } from "@whisperx-mlx/core";
+import type { WhisperOnnxManifest } from "@whisperx-mlx/convert";
+import { OnnxModelError, openSession, ort, runSession } from "../session.js";
+
+/** Self-attention caches of every decoder layer (keys [B, H, Dh, P], values [B, H, P, Dh]). */
+export interface KvCache {
+  k: ort.Tensor[];
+  v: ort.Tensor[];
+}
+
+/** Cross-attention keys/values of a batch of windows, per decoder layer. */
+export interface CrossCache {
+  k: ort.Tensor[];
+  v: ort.Tensor[];
+  batch: number;
+}
+
+/** The loaded graphs of one model. */
+export class OnnxWhisperModel {
+  private constructor(
+    readonly dir: string,
+    readonly dims: WhisperDims,
+    private readonly mel: ort.InferenceSession,
+    private readonly encoder: ort.InferenceSession,
+    private readonly decoder: ort.InferenceSession,
+  ) {}
+
+  /** Opens a directory written by `convert --to onnx` (or the ONNX cache). */
+  static async load(dir: string): Promise<OnnxWhisperModel> {
+    let manifest: WhisperOnnxManifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, "onnx.json"), "utf8")) as WhisperOnnxManifest;
+    } catch (e) {
+      throw new OnnxModelError(`${dir}: no readable onnx.json (${(e as Error).message.split("\n")[0]}); write one with pnpm convert whisper … --to onnx`);
+    }
+    if (manifest.format !== "whisperx-mlx-onnx" || manifest.family !== "whisper") throw new OnnxModelError(`${dir}/onnx.json: not a whisper ONNX model`);
+    const d = manifest.dims;
+    const layers = Array.from({ length: d.n_text_layer }, (_, i) => i);
+    const cross = layers.flatMap((i) => [`cross_k_${i}`, `cross_v_${i}`]);
+    const mel = await openSession(join(dir, manifest.graphs.mel), { role: "log-mel", inputs: ["audio"], outputs: ["log_mel"] });
+    const encoder = await openSession(join(dir, manifest.graphs.encoder), { role: "Whisper encoder", inputs: ["mel"], outputs: cross });
+    const decoder = await openSession(join(dir, manifest.graphs.decoder), {
+      role: "Whisper decoder",
+      inputs: ["tokens", "offset", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
+      outputs: ["logits", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`])],
+    });
+    return new OnnxWhisperModel(dir, d, mel, encoder, decoder);
+  }
+
+  /** Log-mel of a batch of equal-length signals: [B, n_mels, frames] (row-major Float32Array). */
+  async logMel(audio: Float32Array[], ): Promise<{ data: Float32Array; frames: number }> {
+    const n = audio[0].length;
+    const flat = new Float32Array(audio.length * n);
+    audio.forEach((a, i) => flat.set(a, i * n));
+    const out = await runSession(this.mel, "log-mel graph", { audio: new ort.Tensor("float32", flat, [audio.length, n]) });
+    const t = out.log_mel;
+    return { data: t.data as Float32Array, frames: t.dims[2] };
+  }
+
+  /** Encodes log-mel windows [B, n_mels, 3000] into cross-attention caches (and features). */
+  async encode(mel: Float32Array, batch: number): Promise<CrossCache & { features?: ort.Tensor }> {
+    const out = await runSession(this.encoder, "encoder graph", { mel: new ort.Tensor("float32", mel, [batch, this.dims.n_mels, 3000]) });
+    const k: ort.Tensor[] = [];
+    const v: ort.Tensor[] = [];
+    for (let i = 0; i < this.dims.n_text_layer; i++) {
+      k.push(out[`cross_k_${i}`]);
+      v.push(out[`cross_v_${i}`]);
+    }
+    return { k, v, batch, features: out.features };
+  }
+
+  /** An empty self-attention cache for `batch` rows. */
+  emptyCache(batch: number): KvCache {
+    const H = this.dims.n_text_head;
+    const dh = this.dims.n_text_state / H;
+    const e = (shape: number[]) => new ort.Tensor("float32", new Float32Array(0), shape);
+    return { k: Array.from({ length: this.dims.n_text_layer }, () => e([batch, H, dh, 0])), v: Array.from({ length: this.dims.n_text_layer }, () => e([batch, H, 0, dh])) };
+  }
+
+  /** One decoder step: tokens [B][T] at position `offset`; returns logits [B, T, V] and the new cache. */
+  async step(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache): Promise<{ logits: Float32Array; cache: KvCache }> {
+    const B = tokens.length;
+    const T = tokens[0].length;
+    const feeds: Record<string, ort.Tensor> = {
+      tokens: new ort.Tensor("int64", BigInt64Array.from(tokens.flat().map((t) => BigInt(t))), [B, T]),
+      offset: new ort.Tensor("int64", BigInt64Array.from([BigInt(offset)]), []),
+    };
+    for (let i = 0; i < this.dims.n_text_layer; i++) {
+      feeds[`past_k_${i}`] = cache.k[i];
+      feeds[`past_v_${i}`] = cache.v[i];
+      feeds[`cross_k_${i}`] = cross.k[i];
+      feeds[`cross_v_${i}`] = cross.v[i];
+    }
+    const out = await runSession(this.decoder, "decoder graph", feeds);
+    const next: KvCache = { k: [], v: [] };
+    for (let i = 0; i < this.dims.n_text_layer; i++) {
+      next.k.push(out[`present_k_${i}`]);
+      next.v.push(out[`present_v_${i}`]);
+    }
+    return { logits: out.logits.data as Float32Array, cache: next };
+  }
+
+  /** Keeps only the given batch rows of a cache (finished rows drop out). */
+  static selectRows(t: ort.Tensor, rows: number[]): ort.Tensor {
+    const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
+    const src = t.data as Float32Array;
+    const out = new Float32Array(rows.length * per);
+    rows.forEach((r, i) => out.set(src.subarray(r * per, (r + 1) * per), i * per));
+    return new ort.Tensor("float32", out, [rows.length, ...t.dims.slice(1)]);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.mel.release(), this.encoder.release(), this.decoder.release()]);
+  }
+}

@@ -1,0 +1,52 @@
+/** The ONNX graphs written by `convert --to onnx` against openai-whisper's numeric references. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { convertWhisperToOnnx, readNpyFloat32 } from "@whisperx-mlx/convert";
+import { loadAudio, N_SAMPLES } from "@whisperx-mlx/core";
+import { OnnxWhisperModel } from "../src/index.js";
+import { SYNTH } from "./shared.js";
+
+const BUNDLED = fileURLToPath(new URL("../../../fixtures/models/synth-whisper-256-mlx", import.meta.url));
+const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+const argmax = (a: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return best;
+};
+
+describe("Whisper on ONNX Runtime", () => {
+  let model: OnnxWhisperModel;
+  beforeAll(async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "wx-onnx-")), "synth-onnx");
+    convertWhisperToOnnx(BUNDLED, dir);
+    model = await OnnxWhisperModel.load(dir);
+  });
+
+  for (const clip of ["eval_000", "eval_015"]) {
+    it(`${clip}: log-mel, encoder and first-step logits match the references`, async () => {
+      const audio = await loadAudio(`${SYNTH}/audio/${clip}.wav`);
+      const padded = new Float32Array(N_SAMPLES);
+      padded.set(audio.subarray(0, N_SAMPLES));
+      const mel = await model.logMel([padded]);
+      const refMel = readNpyFloat32(`${SYNTH}/numeric/${clip}_mel.npy`);
+      expect(mel.frames).toBe(3000);
+      expect(maxAbs(mel.data, refMel.data)).toBeLessThan(1e-3);
+      const enc = await model.encode(refMel.data, 1);
+      const refEnc = readNpyFloat32(`${SYNTH}/numeric/${clip}_encoder_out.npy`);
+      expect(maxAbs(enc.features?.data as Float32Array, refEnc.data)).toBeLessThan(1e-3);
+      const { logits } = await model.step([[50258, 50259, 50359, 50363]], 0, model.emptyCache(1), enc);
+      const V = model.dims.n_vocab;
+      const last = logits.subarray(3 * V, 4 * V);
+      const refLogits = readNpyFloat32(`${SYNTH}/numeric/${clip}_logits_first_step.npy`);
+      expect(maxAbs(last, refLogits.data)).toBeLessThan(1e-3);
+      expect(argmax(last)).toBe(argmax(refLogits.data));
+    });
+  }
+});
