@@ -9,6 +9,7 @@ export * from "./normalizers/english.js";
 export * from "./workloads/architecture.js";
 export * from "./workloads/pipeline.js";
 export * from "./workloads/micro.js";
+export * from "./workloads/onnx-architecture.js";
 export * from "./report/types.js";
 export * from "./report/figures.js";
 export * from "./report/history.js";

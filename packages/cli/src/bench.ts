@@ -123,7 +123,7 @@ async function roadmapBench(flags: Record<string, unknown>): Promise<number> {
 function summary(r: BenchReport): string {
   const lines = [`calibration: ${r.calibration.gflops.toFixed(1)} GFLOP/s (sgemm ${r.calibration.before.n}³)`];
   for (const a of r.architecture) {
-    lines.push(`${a.arch} ${a.precision}: encoder ${a.encoderMsPerWindow[a.bestEncoderBatch].median.toFixed(0)} ms/window, ` + Object.keys(a.decoderMsPerStep).map((b) => `batch ${b}: ${a.decoderMsPerStep[b].median.toFixed(1)} ms/step → ${a.rtf[b].toFixed(1)}×`).join(", "));
+    lines.push(`${a.engine === "onnx" ? "ONNX Runtime" : "MLX"} ${a.arch} ${a.precision}: encoder ${a.encoderMsPerWindow[a.bestEncoderBatch].median.toFixed(0)} ms/window, ` + Object.keys(a.decoderMsPerStep).map((b) => `batch ${b}: ${a.decoderMsPerStep[b].median.toFixed(1)} ms/step → ${a.rtf[b].toFixed(1)}×`).join(", "));
   }
   for (const p of r.pipeline) lines.push(`${p.name}: VAD ${p.stages.vad.toFixed(2)} s + ASR ${p.stages.asr.toFixed(2)} s + alignment ${p.stages.align.toFixed(2)} s = ${p.stages.total.toFixed(2)} s → ${p.rtf.total.toFixed(1)}× real time; peak RSS ${p.peakRssMb.toFixed(0)} MB`);
   const all = r.wer.find((w) => w.split === "all");

@@ -4,7 +4,7 @@
  * checkpoints → MLX. Errors are one line naming the file and the problem, exit code 2;
  * `--verbose` adds the stack.
  */
-import { convertModel, ConvertError, MODEL_FAMILIES, type ModelFamily } from "@whisperx-mlx/convert";
+import { convertModel, convertWhisperToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily } from "@whisperx-mlx/convert";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { ProgressBar } from "./progress.js";
 
@@ -26,6 +26,10 @@ function flagsFor(family: ModelFamily): Record<string, FlagSpec> {
     flags["q-group-size"] = { kind: "int", default: 64, choices: ["32", "64", "128"], help: "weights per scale/bias group" };
   } else {
     flags["sample-rate"] = { kind: "int", default: 16000, choices: ["16000", "8000"], help: "which sample-rate branch to convert" };
+  }
+  if (family === "whisper") {
+    flags.to = { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "output format: MLX safetensors, or ONNX graphs (log-mel, encoder, decoder step) from an MLX model directory" };
+    flags["onnx-path"] = { kind: "string", default: null, help: "with --to onnx: output directory (default <mlx dir>-onnx)" };
   }
   flags.verify = { kind: "switch", help: "reload the output and compare every tensor with the source" };
   flags.force = { kind: "switch", help: "overwrite an existing output directory" };
@@ -63,6 +67,13 @@ export function main(argv: string[]): number {
     const src = flags["torch-name-or-path"];
     if (typeof src !== "string") throw new UsageError("the following arguments are required: --torch-name-or-path");
     const t0 = performance.now();
+    if (flags.to === "onnx") {
+      // The source is an MLX directory (convert a checkpoint to MLX first).
+      const out = (flags["onnx-path"] as string | null) ?? `${src.replace(/\/+$/, "")}-onnx`;
+      const m = convertWhisperToOnnx(src, out, { force: Boolean(flags.force) });
+      process.stderr.write(`converted ${src} → ${out}: ${Object.values(m.graphs).join(", ")} (dims ${m.dims.n_audio_state}×${m.dims.n_audio_layer}/${m.dims.n_text_layer}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      return 0;
+    }
     const s = convertModel({
       family: fam,
       torchNameOrPath: src,

@@ -28,7 +28,7 @@ describe("pnpm bench --quick", () => {
     for (const f of ["report.json", "report.md", "report.html"]) expect(existsSync(join(out, f)), f).toBe(true);
     expect(report.mode).toBe("quick");
     expect(report.calibration.gflops).toBeGreaterThan(0);
-    expect(report.architecture.map((a) => `${a.arch}-${a.precision}`)).toEqual(["tiny-fp32", "tiny-q4"]);
+    expect(report.architecture.map((a) => `${a.engine}-${a.arch}-${a.precision}`)).toEqual(["mlx-tiny-fp32", "mlx-tiny-q4", "onnx-tiny-fp32"]);
     for (const a of report.architecture) expect(Object.keys(a.rtf).sort()).toEqual(["1", "8"]);
     const e2e = report.pipeline[0];
     expect(e2e.name).toBe("longform_000");
@@ -37,7 +37,7 @@ describe("pnpm bench --quick", () => {
     expect(report.micro.map((m) => m.name)).toEqual(["matmul", "attention", "layerNorm", "conv1d", "log-mel", "decode step", "CTC trellis"]);
     // Every target is either decided from a measured figure or says why it was not measured.
     for (const t of report.targets) expect(t.pass === null ? typeof t.reason : typeof t.value, t.id).toBe(t.pass === null ? "string" : "number");
-    expect(readFileSync(join(out, "report.md"), "utf8")).toContain("| tiny | fp32 | 1 |");
+    expect(readFileSync(join(out, "report.md"), "utf8")).toContain("| MLX | tiny | fp32 | 1 |");
   });
 
   it("renders the HTML offline in headless Chromium, every chart with data", async () => {

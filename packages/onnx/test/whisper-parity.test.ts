@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { convertWhisperToOnnx, readNpyFloat32 } from "@whisperx-mlx/convert";
 import { loadAudio, N_SAMPLES } from "@whisperx-mlx/core";
-import { OnnxWhisperModel } from "../src/index.js";
+import { OnnxModelError, OnnxWhisperModel } from "../src/index.js";
 import { SYNTH } from "./shared.js";
 
 const BUNDLED = fileURLToPath(new URL("../../../fixtures/models/synth-whisper-256-mlx", import.meta.url));
@@ -49,4 +49,20 @@ describe("Whisper on ONNX Runtime", () => {
       expect(argmax(last)).toBe(argmax(refLogits.data));
     });
   }
+});
+
+describe("ONNX graph errors", () => {
+  it("refuses a graph from another role, and a file that is not ONNX, in one line", async () => {
+    const { copyFileSync, writeFileSync } = await import("node:fs");
+    const dir = join(mkdtempSync(join(tmpdir(), "wx-onnx-bad-")), "m");
+    convertWhisperToOnnx(BUNDLED, dir);
+    copyFileSync(join(dir, "encoder.onnx"), join(dir, "decoder.onnx"));
+    await expect(OnnxWhisperModel.load(dir)).rejects.toThrow(/decoder\.onnx: not a Whisper decoder graph for this model \(missing inputs tokens, offset/);
+    writeFileSync(join(dir, "encoder.onnx"), "not a protobuf");
+    const err = await OnnxWhisperModel.load(dir).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(OnnxModelError);
+    expect((err as Error).message).toMatch(/encoder\.onnx: not a loadable ONNX graph/);
+    expect((err as Error).message).not.toContain("\n");
+    await expect(OnnxWhisperModel.load(join(dir, "missing"))).rejects.toThrow(/no readable onnx\.json/);
+  });
 });

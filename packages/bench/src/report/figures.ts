@@ -10,10 +10,10 @@ type Raw = Omit<Figure, "normalized"> & { best?: number };
 export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[]): Figure[] {
   const raw: Raw[] = [];
   for (const a of arch) {
-    const p = `arch/${a.arch}/${a.precision}`;
-    for (const [b, s] of Object.entries(a.encoderMsPerWindow)) raw.push({ id: `${p}/encoder-ms/b${b}`, label: `${a.arch} ${a.precision} encoder per window, batch ${b}`, unit: "ms", value: s.median, best: s.min, better: "lower", gated: true });
-    for (const [b, s] of Object.entries(a.decoderMsPerStep)) raw.push({ id: `${p}/decoder-ms/b${b}`, label: `${a.arch} ${a.precision} decoder per step, batch ${b}`, unit: "ms", value: s.median, best: s.min, better: "lower", gated: true });
-    for (const [b, r] of Object.entries(a.rtf)) raw.push({ id: `${p}/rtf/b${b}`, label: `${a.arch} ${a.precision} real-time factor, batch ${b}`, unit: "×", value: r, best: a.rtfBest[b], better: "higher", gated: true });
+    const p = `${a.engine === "onnx" ? "onnx/" : ""}arch/${a.arch}/${a.precision}`;
+    for (const [b, s] of Object.entries(a.encoderMsPerWindow)) raw.push({ id: `${p}/encoder-ms/b${b}`, label: `${a.engine === "onnx" ? "ONNX " : ""}${a.arch} ${a.precision} encoder per window, batch ${b}`, unit: "ms", value: s.median, best: s.min, better: "lower", gated: true });
+    for (const [b, s] of Object.entries(a.decoderMsPerStep)) raw.push({ id: `${p}/decoder-ms/b${b}`, label: `${a.engine === "onnx" ? "ONNX " : ""}${a.arch} ${a.precision} decoder per step, batch ${b}`, unit: "ms", value: s.median, best: s.min, better: "lower", gated: true });
+    for (const [b, r] of Object.entries(a.rtf)) raw.push({ id: `${p}/rtf/b${b}`, label: `${a.engine === "onnx" ? "ONNX " : ""}${a.arch} ${a.precision} real-time factor, batch ${b}`, unit: "×", value: r, best: a.rtfBest[b], better: "higher", gated: true });
   }
   for (const r of pipeline) {
     for (const stage of ["vad", "asr", "align", "total"] as const) {

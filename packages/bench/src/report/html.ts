@@ -32,17 +32,18 @@ export function chartData(r: BenchReport, history: HistoryPoint[]) {
   const targetOf = (fig: string) => r.targets.find((t) => t.figure === fig)?.threshold ?? null;
   for (const a of r.architecture) {
     for (const [b, v] of Object.entries(a.rtf)) {
-      rtfLabels.push(`${a.arch} ${a.precision} b${b}`);
+      const engine = a.engine === "onnx" ? "onnx/" : "";
+      rtfLabels.push(`${engine}${a.arch} ${a.precision} b${b}`);
       rtfValues.push(v);
-      rtfTargets.push(targetOf(`arch/${a.arch}/${a.precision}/rtf/b1`));
+      rtfTargets.push(targetOf(`${engine}arch/${a.arch}/${a.precision}/rtf/b1`));
     }
   }
   const batches = [...new Set(r.architecture.flatMap((a) => Object.keys(a.decoderMsPerStep).map(Number)))].sort((x, y) => x - y);
-  const historyIds = ["arch/tiny/fp32/rtf/b1", ...r.pipeline.map((p) => `e2e/${p.name}/rtf/total`)];
+  const historyIds = ["arch/tiny/fp32/rtf/b1", "onnx/arch/tiny/fp32/rtf/b1", ...r.pipeline.map((p) => `e2e/${p.name}/rtf/total`)];
   return {
     rtf: { labels: rtfLabels, values: rtfValues, targets: rtfTargets },
     stages: { labels: r.pipeline.map((p) => p.name), vad: r.pipeline.map((p) => p.stages.vad), asr: r.pipeline.map((p) => p.stages.asr), align: r.pipeline.map((p) => p.stages.align) },
-    decoder: { batches, series: r.architecture.map((a) => ({ label: `${a.arch} ${a.precision}`, values: batches.map((b) => a.decoderMsPerStep[b]?.median ?? null) })) },
+    decoder: { batches, series: r.architecture.map((a) => ({ label: `${a.engine === "onnx" ? "ONNX " : "MLX "}${a.arch} ${a.precision}`, values: batches.map((b) => a.decoderMsPerStep[b]?.median ?? null) })) },
     wer: { labels: r.wer.map((w) => w.split), ours: r.wer.map((w) => 100 * w.ours), reference: r.wer.map((w) => 100 * w.reference) },
     history: {
       labels: history.map((h) => `${h.date.slice(0, 16).replace("T", " ")} ${h.machine}`),

@@ -22,14 +22,14 @@ export function renderMarkdown(r: BenchReport): string {
   out.push(`Calibration (fp32 sgemm ${r.calibration.before.n}³): ${f(r.calibration.before.gflops.median)} GFLOP/s before, ${f(r.calibration.after.gflops.median)} after. Normalised figures use ${f(r.calibration.gflops)} GFLOP/s.${drift(r) ? " **The two differ by more than 25 %: the machine's load changed during the run.**" : ""}`, "");
   out.push("## Targets", "");
   out.push(table(["target", "value", "result", "source"], r.targets.map((t) => [t.description, t.value === null ? "not measured" : f(t.value, t.figure.startsWith("wer") ? 3 : 1), t.pass === null ? `not measured: ${t.reason}` : t.pass ? "pass" : `**miss** (${t.op} ${t.threshold})`, t.source])), "");
-  out.push("## Architecture workloads (random weights at the released dims)", "");
+  out.push("## Architecture workloads (random weights at the released dims; both engines)", "");
   const rows: (string | number)[][] = [];
   for (const a of r.architecture) {
     for (const b of Object.keys(a.decoderMsPerStep)) {
-      rows.push([a.arch, a.precision, b, f(a.melMs.median), `${f(a.encoderMsPerWindow[a.bestEncoderBatch].median, 0)} (batch ${a.bestEncoderBatch})`, f(a.decoderMsPerStep[b].median, 2), f(a.rtf[b])]);
+      rows.push([a.engine === "onnx" ? "ONNX Runtime" : "MLX", a.arch, a.precision, b, f(a.melMs.median), `${f(a.encoderMsPerWindow[a.bestEncoderBatch].median, 0)} (batch ${a.bestEncoderBatch})`, f(a.decoderMsPerStep[b].median, 2), f(a.rtf[b])]);
     }
   }
-  out.push(table(["dims", "weights", "batch", "log-mel ms", "encoder ms/window", "decoder ms/step", "real-time factor (30 s, 90 tokens)"], rows), "");
+  out.push(table(["engine", "dims", "weights", "batch", "log-mel ms", "encoder ms/window", "decoder ms/step", "real-time factor (30 s, 90 tokens)"], rows), "");
   out.push("## End to end (bundled synthetic model: VAD → batched ASR → alignment)", "");
   out.push(table(["input", "audio s", "chunks", "batch", "VAD s", "ASR s", "alignment s", "total s", "total RTF", "peak RSS MB"], r.pipeline.map((p) => [p.name, f(p.audioSeconds), p.chunks, p.batchSize, f(p.stages.vad, 2), f(p.stages.asr, 2), f(p.stages.align, 2), f(p.stages.total, 2), f(p.rtf.total), f(p.peakRssMb, 0)])), "");
   out.push("## WER (visible clips, VAD + batched ASR)", "");

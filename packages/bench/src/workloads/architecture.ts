@@ -31,6 +31,8 @@ export interface ArchitectureOptions {
 
 /** Results of one architecture workload. */
 export interface ArchitectureResult {
+  /** The engine timed: MLX, or ONNX Runtime on the graphs `convert --to onnx` writes. */
+  engine: "mlx" | "onnx";
   arch: WhisperArchitecture;
   precision: "fp32" | "q4";
   /** Log-mel of one 30 s window, ms. */
@@ -109,5 +111,5 @@ export async function runArchitecture(o: ArchitectureOptions): Promise<Architect
     const best = b * melMs.min + b * encoderMsPerWindow[bestEncoderBatch].min + TOKENS_PER_WINDOW * decoderMsPerStep[b].min;
     rtfBest[b] = (b * 30) / (best / 1000);
   }
-  return { arch: o.arch, precision: o.precision, melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
+  return { engine: "mlx", arch: o.arch, precision: o.precision, melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
 }

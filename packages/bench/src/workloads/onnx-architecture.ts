@@ -1,0 +1,92 @@
+/**
+ * The architecture workload on the ONNX Runtime engine: the same random-weight model as the MLX
+ * workload, converted with `convert --to onnx`, timed the same way (log-mel, encoder per window,
+ * decoder ms per step over forced tokens, real-time factor of 30 s with 90 tokens).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { convertWhisperToOnnx, fileSha256 } from "@whisperx-mlx/convert";
+import { N_SAMPLES } from "@whisperx-mlx/core";
+import { OnnxWhisperModel, ort, type CrossCache } from "@whisperx-mlx/onnx";
+import { randomWhisperModel, type WhisperArchitecture } from "../random-whisper.js";
+import { summarize, timeRuns, type SampleStats } from "../stats.js";
+import { TOKENS_PER_WINDOW, type ArchitectureResult } from "./architecture.js";
+
+const SOT_SEQUENCE = [50258, 50259, 50359, 50363];
+
+/** The ONNX graphs of an MLX directory, converted on first use and reused while the weights match. */
+export function onnxGraphsFor(mlxDir: string): string {
+  const dir = `${mlxDir}-onnx`;
+  const manifest = join(dir, "onnx.json");
+  const sha = fileSha256(join(mlxDir, "weights.safetensors"));
+  if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { sourceSha256?: string }).sourceSha256 === sha) return dir;
+  convertWhisperToOnnx(mlxDir, dir, { force: true });
+  return dir;
+}
+
+function tile(t: ort.Tensor, b: number): ort.Tensor {
+  const src = t.data as Float32Array;
+  const out = new Float32Array(src.length * b);
+  for (let i = 0; i < b; i++) out.set(src, i * src.length);
+  return new ort.Tensor("float32", out, [b, ...t.dims.slice(1)]);
+}
+
+/** Runs the ONNX architecture workload (fp32 graphs). */
+export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; encoderBatches: number[]; decoderBatches: number[]; steps: number; repeats: number; onProgress?: (what: string) => void }): Promise<ArchitectureResult> {
+  o.onProgress?.(`onnx ${o.arch}: graphs`);
+  const model = await OnnxWhisperModel.load(onnxGraphsFor(randomWhisperModel(o.arch, "fp32")));
+  try {
+    const dims = model.dims;
+    const audio = new Float32Array(N_SAMPLES);
+    for (let i = 0; i < audio.length; i++) audio[i] = 0.1 * Math.sin(i * 0.05) * Math.sin(i * 0.0007);
+    o.onProgress?.(`onnx ${o.arch}: log-mel`);
+    const mel = await model.logMel([audio]);
+    const melMs = summarize(await timeRuns(o.repeats, () => model.logMel([audio])));
+    const encoderMsPerWindow: Record<string, SampleStats> = {};
+    for (const b of o.encoderBatches) {
+      o.onProgress?.(`onnx ${o.arch}: encoder batch ${b}`);
+      const batch = new Float32Array(mel.data.length * b);
+      for (let i = 0; i < b; i++) batch.set(mel.data, i * mel.data.length);
+      await model.encode(batch, b);
+      encoderMsPerWindow[b] = summarize((await timeRuns(o.repeats, () => model.encode(batch, b))).map((ms) => ms / b));
+    }
+    const bestEncoderBatch = o.encoderBatches.reduce((best, b) => (encoderMsPerWindow[b].median < encoderMsPerWindow[best].median ? b : best), o.encoderBatches[0]);
+    const one = await model.encode(mel.data, 1);
+    const decoderMsPerStep: Record<string, SampleStats> = {};
+    const tokenAt = (i: number) => 1000 + ((i * 7919) % 40000);
+    const V = dims.n_vocab;
+    for (const b of o.decoderBatches) {
+      o.onProgress?.(`onnx ${o.arch}: decoder batch ${b}`);
+      const cross: CrossCache = { k: one.k.map((t) => tile(t, b)), v: one.v.map((t) => tile(t, b)), batch: b };
+      const sample: number[] = [];
+      for (let r = 0; r <= o.repeats; r++) {
+        let { cache } = await model.step(Array.from({ length: b }, () => SOT_SEQUENCE), 0, model.emptyCache(b), cross);
+        let offset = SOT_SEQUENCE.length;
+        const t0 = performance.now();
+        for (let i = 0; i < o.steps; i++) {
+          const res = await model.step(Array.from({ length: b }, () => [tokenAt(i)]), offset++, cache, cross);
+          cache = res.cache;
+          // the greedy choice per row, as real decoding makes it
+          for (let row = 0; row < b; row++) {
+            const l = res.logits.subarray(row * V, (row + 1) * V);
+            let best = 0;
+            for (let j = 1; j < V; j++) if (l[j] > l[best]) best = j;
+          }
+        }
+        if (r > 0) sample.push((performance.now() - t0) / o.steps);
+      }
+      decoderMsPerStep[b] = summarize(sample);
+    }
+    const rtf: Record<string, number> = {};
+    const rtfBest: Record<string, number> = {};
+    for (const b of o.decoderBatches) {
+      const ms = b * melMs.median + b * encoderMsPerWindow[bestEncoderBatch].median + TOKENS_PER_WINDOW * decoderMsPerStep[b].median;
+      rtf[b] = (b * 30) / (ms / 1000);
+      const best = b * melMs.min + b * encoderMsPerWindow[bestEncoderBatch].min + TOKENS_PER_WINDOW * decoderMsPerStep[b].min;
+      rtfBest[b] = (b * 30) / (best / 1000);
+    }
+    return { engine: "onnx", arch: o.arch, precision: "fp32", melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
+  } finally {
+    await model.release();
+  }
+}
