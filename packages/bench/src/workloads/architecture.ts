@@ -103,13 +103,20 @@ export async function runArchitecture(o: ArchitectureOptions): Promise<Architect
     }
     decoderMsPerStep[b] = summarize(sample);
   }
+  const { rtf, rtfBest } = realTimeFactors(melMs, encoderMsPerWindow[bestEncoderBatch], decoderMsPerStep, o.decoderBatches);
+  return { engine: "mlx", arch: o.arch, precision: o.precision, melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
+}
+
+/**
+ * Real-time factors of 30 s windows with 90 tokens at each batch size, from the medians and from
+ * the fastest samples: B × 30 s / (B × mel + B × encoder per window + 90 × step(B)).
+ */
+export function realTimeFactors(mel: SampleStats, encoder: SampleStats, step: Record<string, SampleStats>, batches: number[]): { rtf: Record<string, number>; rtfBest: Record<string, number> } {
   const rtf: Record<string, number> = {};
   const rtfBest: Record<string, number> = {};
-  for (const b of o.decoderBatches) {
-    const ms = b * melMs.median + b * encoderMsPerWindow[bestEncoderBatch].median + TOKENS_PER_WINDOW * decoderMsPerStep[b].median;
-    rtf[b] = (b * 30) / (ms / 1000);
-    const best = b * melMs.min + b * encoderMsPerWindow[bestEncoderBatch].min + TOKENS_PER_WINDOW * decoderMsPerStep[b].min;
-    rtfBest[b] = (b * 30) / (best / 1000);
+  for (const b of batches) {
+    rtf[b] = (b * 30) / ((b * mel.median + b * encoder.median + TOKENS_PER_WINDOW * step[b].median) / 1000);
+    rtfBest[b] = (b * 30) / ((b * mel.min + b * encoder.min + TOKENS_PER_WINDOW * step[b].min) / 1000);
   }
-  return { engine: "mlx", arch: o.arch, precision: o.precision, melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
+  return { rtf, rtfBest };
 }

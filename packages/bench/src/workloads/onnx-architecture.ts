@@ -10,7 +10,7 @@ import { N_SAMPLES } from "@whisperx-mlx/core";
 import { OnnxWhisperModel, ort, type CrossCache } from "@whisperx-mlx/onnx";
 import { randomWhisperModel, type WhisperArchitecture } from "../random-whisper.js";
 import { summarize, timeRuns, type SampleStats } from "../stats.js";
-import { TOKENS_PER_WINDOW, type ArchitectureResult } from "./architecture.js";
+import { realTimeFactors, type ArchitectureResult } from "./architecture.js";
 
 const SOT_SEQUENCE = [50258, 50259, 50359, 50363];
 
@@ -77,14 +77,7 @@ export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; encode
       }
       decoderMsPerStep[b] = summarize(sample);
     }
-    const rtf: Record<string, number> = {};
-    const rtfBest: Record<string, number> = {};
-    for (const b of o.decoderBatches) {
-      const ms = b * melMs.median + b * encoderMsPerWindow[bestEncoderBatch].median + TOKENS_PER_WINDOW * decoderMsPerStep[b].median;
-      rtf[b] = (b * 30) / (ms / 1000);
-      const best = b * melMs.min + b * encoderMsPerWindow[bestEncoderBatch].min + TOKENS_PER_WINDOW * decoderMsPerStep[b].min;
-      rtfBest[b] = (b * 30) / (best / 1000);
-    }
+    const { rtf, rtfBest } = realTimeFactors(melMs, encoderMsPerWindow[bestEncoderBatch], decoderMsPerStep, o.decoderBatches);
     return { engine: "onnx", arch: o.arch, precision: "fp32", melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
   } finally {
     await model.release();
