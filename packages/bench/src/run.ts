@@ -82,35 +82,23 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const wer = await measureWer(runner, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER: clip ${i}/${n}`, done, steps));
 
   const architecture: ArchitectureResult[] = [];
+  // The same sizes for both engines, so their figures line up.
+  const sizes = {
+    encoderBatches: quick ? [1, 2] : [1, 2, 4],
+    decoderBatches: quick ? [1, 8] : [1, 2, 4, 8],
+    steps: quick ? 32 : 90,
+    repeats: quick ? 5 : 7,
+    onProgress: (w: string) => o.onProgress?.(w, done, steps),
+  };
   for (const arch of archs) {
     for (const precision of ["fp32", "q4"] as const) {
       progress(`${arch} ${precision}`);
-      architecture.push(
-        await runArchitecture({
-          arch,
-          precision,
-          encoderBatches: quick ? [1, 2] : [1, 2, 4],
-          decoderBatches: quick ? [1, 8] : [1, 2, 4, 8],
-          steps: quick ? 32 : 90,
-          repeats: quick ? 5 : 7,
-          onProgress: (w) => o.onProgress?.(w, done, steps),
-        }),
-      );
+      architecture.push(await runArchitecture({ arch, precision, ...sizes }));
     }
   }
-
   for (const arch of archs) {
     progress(`onnx ${arch} fp32`);
-    architecture.push(
-      await runOnnxArchitecture({
-        arch,
-        encoderBatches: quick ? [1, 2] : [1, 2, 4],
-        decoderBatches: quick ? [1, 8] : [1, 2, 4, 8],
-        steps: quick ? 32 : 90,
-        repeats: quick ? 5 : 7,
-        onProgress: (w) => o.onProgress?.(w, done, steps),
-      }),
-    );
+    architecture.push(await runOnnxArchitecture({ arch, ...sizes }));
   }
 
   progress("micro-benchmarks");

@@ -14,6 +14,7 @@ import { checkRegressions, formatRegressions, peakRssMb, realTimeFactor, reportD
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { BUNDLED_ALIGN_MODEL, BUNDLED_MODEL, REPO_ROOT } from "./paths.js";
 import { relaunchTuned } from "./launch.js";
+import { ProgressBar } from "./progress.js";
 
 const REPORTS = join(REPO_ROOT, "reports");
 const BASELINE = join(REPORTS, "baseline.json");
@@ -48,17 +49,12 @@ async function main(argv: string[]): Promise<number> {
   return filesBench(flags, positional);
 }
 
-/** A one-line status on a terminal; one line per stage in logs. */
-function progressPrinter(): (what: string, done: number, total: number) => void {
+/** The bench's progress: a bar on a terminal, one line per stage in logs. */
+function progressPrinter(bar: ProgressBar): (what: string, done: number, total: number) => void {
   let last = "";
   return (what, done, total) => {
-    if (process.stderr.isTTY) {
-      const width = 24;
-      const filled = Math.round((width * done) / Math.max(1, total));
-      process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${what}`.padEnd(100).slice(0, 100));
-    } else if (what !== last && !what.startsWith("WER: clip")) {
-      process.stderr.write(`bench: ${what}\n`);
-    }
+    bar.update(done, total, what);
+    if (!process.stderr.isTTY && what !== last && !what.startsWith("WER: clip")) process.stderr.write(`bench: ${what}\n`);
     last = what;
   };
 }
@@ -87,7 +83,8 @@ async function roadmapBench(flags: Record<string, unknown>): Promise<number> {
   } else {
     const fixtureDir = flags.fixtures as string;
     if (!existsSync(join(fixtureDir, "refs.json"))) throw new UsageError(`--fixtures ${fixtureDir}: no refs.json (the synth-whisper-256 fixture from ../shared)`);
-    const progress = progressPrinter();
+    const bar = new ProgressBar("bench");
+    const progress = progressPrinter(bar);
     report = await runBench({
       mode: flags.full ? "full" : "quick",
       large: Boolean(flags.large),
@@ -96,7 +93,7 @@ async function roadmapBench(flags: Record<string, unknown>): Promise<number> {
       repoRoot: REPO_ROOT,
       onProgress: progress,
     });
-    if (process.stderr.isTTY) process.stderr.write("\n");
+    bar.finish();
     const dir = (flags.out as string | null) ?? join(REPORTS, reportDirName(report));
     const paths = writeReport(report, dir, REPORTS);
     process.stdout.write(summary(report));

@@ -8,7 +8,7 @@ import { ConvertError } from "./errors.js";
 import { readWhisperSource, whisperToMlx } from "./families/whisper.js";
 import { readWav2Vec2Source } from "./families/wav2vec2.js";
 import { readSileroSource } from "./families/silero.js";
-import { readSafetensors } from "./readers/safetensors.js";
+import { readMlxWeightsFloat32 } from "./readers/mlx-model.js";
 import { quantizeAffine, dequantizeAffine } from "./quantize.js";
 import { castFloat, numel, toFloat32, type HostTensor } from "./tensor.js";
 import { writeMlxModel } from "./writers/mlx-model.js";
@@ -159,20 +159,13 @@ function convertUnchecked(options: ConvertOptions): ConvertSummary {
 
 /** Reloads a written model and compares each tensor with its source (dequantizing quantized ones). */
 export function verifyModel(dir: string, source: Map<string, HostTensor>, q?: { bits: number; groupSize: number }): Record<string, number> {
-  const written = readSafetensors(join(dir, "weights.safetensors"));
+  const { weights: written } = readMlxWeightsFloat32(dir, q && { group_size: q.groupSize, bits: q.bits });
   const errors: Record<string, number> = {};
   for (const [name, src] of source) {
-    const base = name.replace(/\.weight$/, "");
-    let got: Float32Array;
     const w = written.get(name);
     if (!w) throw new ConvertError(dir, `verify: '${name}' is missing from the output`);
-    if (w.dtype === "uint32" && q) {
-      got = dequantizeAffine({ weight: w, scales: written.get(`${base}.scales`) as HostTensor, biases: written.get(`${base}.biases`) as HostTensor }, q.groupSize, q.bits);
-    } else if (w.dtype === "float32" || w.dtype === "float16" || w.dtype === "bfloat16") {
-      got = toFloat32(w);
-    } else {
-      continue;
-    }
+    if (w.dtype !== "float32") continue;
+    const got = toFloat32(w);
     const want = toFloat32(src);
     if (want.length !== got.length) throw new ConvertError(dir, `verify: '${name}' has ${got.length} values, the source ${want.length}`);
     let max = 0;

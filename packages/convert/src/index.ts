@@ -4,6 +4,8 @@ export * from "./readers/pickle.js";
 export * from "./readers/torch.js";
 export * from "./readers/safetensors.js";
 export * from "./readers/onnx.js";
+export * from "./readers/npy.js";
+export * from "./readers/mlx-model.js";
 export * from "./readers/state-dict.js";
 export * from "./families/whisper.js";
 export * from "./families/silero.js";

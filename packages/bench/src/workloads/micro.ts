@@ -4,7 +4,7 @@
  */
 import { Bench } from "tinybench";
 import { getTrellis, N_SAMPLES } from "@whisperx-mlx/core";
-import { loadMlx, logMelSpectrogram, MlxWhisperBackend, type SelfAttentionCache } from "@whisperx-mlx/mlx-native";
+import { collectGarbage, loadMlx, logMelSpectrogram, MlxWhisperBackend, type SelfAttentionCache } from "@whisperx-mlx/mlx-native";
 import { randomWhisperModel } from "../random-whisper.js";
 import type { SampleStats } from "../stats.js";
 
@@ -69,8 +69,7 @@ export async function runMicro(timeMs: number, onProgress?: (what: string) => vo
     const r = bench.tasks[0].result;
     if (r.state !== "completed") throw new Error(`micro-benchmark ${name}: ${r.state === "errored" ? r.error.message : r.state}`);
     out.push({ name, shape, runs: r.latency.samplesCount ?? 0, ms: { samples: [], median: r.latency.p50, min: r.latency.min, max: r.latency.max } });
-    global.gc?.();
-    await new Promise((res) => setImmediate(res));
+    await collectGarbage();
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { convertWhisperToOnnx, fileSha256 } from "@whisperx-mlx/convert";
-import { N_SAMPLES } from "@whisperx-mlx/core";
+import { greedyToken, N_SAMPLES } from "@whisperx-mlx/core";
 import { OnnxWhisperModel, ort, type CrossCache } from "@whisperx-mlx/onnx";
 import { randomWhisperModel, type WhisperArchitecture } from "../random-whisper.js";
 import { summarize, timeRuns, type SampleStats } from "../stats.js";
@@ -67,11 +67,7 @@ export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; encode
           const res = await model.step(Array.from({ length: b }, () => [tokenAt(i)]), offset++, cache, cross);
           cache = res.cache;
           // the greedy choice per row, as real decoding makes it
-          for (let row = 0; row < b; row++) {
-            const l = res.logits.subarray(row * V, (row + 1) * V);
-            let best = 0;
-            for (let j = 1; j < V; j++) if (l[j] > l[best]) best = j;
-          }
+          for (let row = 0; row < b; row++) greedyToken(res.logits.subarray(row * V, (row + 1) * V));
         }
         if (r > 0) sample.push((performance.now() - t0) / o.steps);
       }

@@ -25,7 +25,8 @@ export interface WhisperSource {
   alignmentHeads?: [number, number][];
 }
 
-function checkDims(d: Record<string, unknown>, file: string): WhisperDims {
+/** Validates and picks OpenAI's `ModelDimensions` from a config object. */
+export function checkDims(d: Record<string, unknown>, file: string): WhisperDims {
   for (const k of DIM_KEYS) if (!Number.isInteger(d[k]) || (d[k] as number) <= 0) throw new ConvertError(file, `Whisper dims: '${k}' is missing or not a positive integer`);
   return Object.fromEntries(DIM_KEYS.map((k) => [k, d[k]])) as unknown as WhisperDims;
 }

@@ -4,24 +4,9 @@
  * 160 (a Conv over DFT kernels), |X|², the last frame dropped, the mel filterbank, log10 clamped at 1e-10, the dynamic range
  * limited to 8 below each item's maximum, (x + 4) / 4. Audio [B, N] → log-mel [B, n_mels, frames].
  */
-import { readFileSync } from "node:fs";
 import { melFiltersPath, HOP_LENGTH, N_FFT } from "@whisperx-mlx/core";
+import { readNpyFloat32 } from "../readers/npy.js";
 import { GraphBuilder } from "./graph-builder.js";
-
-/** Reads a little-endian float32 `.npy` (C order). */
-export function readNpyFloat32(file: string): { shape: number[]; data: Float32Array } {
-  const b = readFileSync(file);
-  if (b.toString("latin1", 1, 6) !== "NUMPY") throw new Error(`${file}: not a .npy file`);
-  const major = b[6];
-  const headerLen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const header = b.toString("latin1", start, start + headerLen);
-  if (!/'descr':\s*'<f4'/.test(header) || /'fortran_order':\s*True/.test(header)) throw new Error(`${file}: expected a C-order float32 array`);
-  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? "").split(",").map((x) => x.trim()).filter(Boolean).map(Number);
-  const bytes = b.subarray(start + headerLen);
-  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { shape, data };
-}
 
 /** The log-mel graph for `nMels` (80 or 128) filters. */
 export function logMelGraph(nMels: number): Uint8Array {

@@ -7,10 +7,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConvertError } from "../errors.js";
-import type { WhisperDims } from "../families/whisper.js";
-import { dequantizeAffine } from "../quantize.js";
-import { readSafetensors } from "../readers/safetensors.js";
-import { toFloat32, type HostTensor } from "../tensor.js";
+import { checkDims, type WhisperDims } from "../families/whisper.js";
+import { readMlxWeightsFloat32 } from "../readers/mlx-model.js";
+import type { HostTensor } from "../tensor.js";
 import { logMelGraph } from "./mel-graph.js";
 import { whisperDecoderGraph, whisperEncoderGraph } from "./whisper-graphs.js";
 
@@ -36,25 +35,9 @@ export function readMlxWhisper(dir: string): { dims: WhisperDims; weights: Map<s
   if (!existsSync(configFile) || !existsSync(weightsFile)) throw new ConvertError(dir, "not an MLX Whisper model directory (config.json + weights.safetensors)");
   const config = JSON.parse(readFileSync(configFile, "utf8")) as WhisperDims & { model_type?: string; quantization?: { group_size: number; bits: number } };
   if (config.model_type && config.model_type !== "whisper") throw new ConvertError(dir, `model_type is '${config.model_type}', not whisper`);
-  const raw = readSafetensors(weightsFile);
-  const weights = new Map<string, HostTensor>();
-  let sourceDtype = "float32";
-  for (const [name, t] of raw) {
-    if (name.endsWith(".scales") || name.endsWith(".biases")) continue;
-    const base = name.slice(0, -".weight".length);
-    const scales = raw.get(`${base}.scales`);
-    let f: Float32Array;
-    if (scales && config.quantization) {
-      f = dequantizeAffine({ weight: t, scales, biases: raw.get(`${base}.biases`) as HostTensor }, config.quantization.group_size, config.quantization.bits);
-      weights.set(name, { dtype: "float32", shape: [t.shape[0], (t.shape[1] * 32) / config.quantization.bits], data: new Uint8Array(f.buffer) });
-      continue;
-    }
-    if (name === "decoder.token_embedding.weight") sourceDtype = t.dtype;
-    f = toFloat32(t);
-    weights.set(name, { dtype: "float32", shape: t.shape, data: new Uint8Array(f.buffer, f.byteOffset, f.byteLength) });
-  }
-  const dims = Object.fromEntries(["n_mels", "n_audio_ctx", "n_audio_state", "n_audio_head", "n_audio_layer", "n_vocab", "n_text_ctx", "n_text_state", "n_text_head", "n_text_layer"].map((k) => [k, (config as unknown as Record<string, number>)[k]])) as unknown as WhisperDims;
-  return { dims, weights, sourceDtype, weightsFile };
+  const { weights, sourceDtypes } = readMlxWeightsFloat32(dir, config.quantization);
+  const sourceDtype = sourceDtypes.get("decoder.token_embedding.weight") ?? "float32";
+  return { dims: checkDims(config as unknown as Record<string, unknown>, configFile), weights, sourceDtype, weightsFile };
 }
 
 /** Builds and writes `mel.onnx`, `encoder.onnx`, `decoder.onnx` and `onnx.json` for an MLX Whisper directory. */
