@@ -1,0 +1,157 @@
+/**
+ * The ONNX Runtime implementation of core's `WhisperBackend`. Logits come back to JavaScript,
+ * where core's `applyLogitRules` filters them; the KV caches stay ORT tensors between steps.
+ */
+import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
+import { OnnxModelError } from "../session.js";
+import { onnxGraphDir } from "./graph-cache.js";
+import { OnnxWhisperModel, type CrossCache, type KvCache } from "./model.js";
+
+/** A log-mel held in host memory: [n_mels, frames], row-major. */
+class HostMel implements MelHandle {
+  constructor(
+    public data: Float32Array | undefined,
+    readonly frames: number,
+  ) {}
+}
+
+/** Samples a token from softmax(logits / temperature). */
+function sample(logits: Float32Array, temperature: number): number {
+  let m = -Infinity;
+  for (const v of logits) if (v > m) m = v;
+  const p = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += p[i] = Math.exp((logits[i] - m) / temperature);
+  let r = Math.random() * sum;
+  for (let i = 0; i < p.length; i++) if ((r -= p[i]) <= 0) return i;
+  return p.length - 1;
+}
+
+/** The chosen token of one row and its log-probability under the filtered logits. */
+function choose(logits: Float32Array, temperature: number): { token: number; logprob: number } {
+  const g = greedyToken(logits);
+  if (temperature === 0) return g;
+  const token = sample(logits, temperature);
+  // log p(token) = logit − logsumexp; greedyToken's logprob gives logsumexp = logit(best) − logprob.
+  return { token, logprob: logits[token] - (logits[g.token] - g.logprob) };
+}
+
+/** Whisper on ONNX Runtime. */
+export class OnnxWhisperBackend implements WhisperBackend {
+  readonly dims: WhisperDims;
+
+  private constructor(readonly model: OnnxWhisperModel) {
+    this.dims = model.dims;
+  }
+
+  /**
+   * Loads an ONNX model directory (with `onnx.json`), or an MLX model directory whose graphs are
+   * built on first use and cached by the weights' hash (`onProgress` hears about that build).
+   */
+  static async load(dir: string, options: { onBuild?: (message: string) => void } = {}): Promise<OnnxWhisperBackend> {
+    return new OnnxWhisperBackend(await OnnxWhisperModel.load(onnxGraphDir(dir, options.onBuild)));
+  }
+
+  async melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle> {
+    let x = audio;
+    if (padding > 0) {
+      x = new Float32Array(audio.length + padding);
+      x.set(audio);
+    }
+    const mel = await this.model.logMel([x]);
+    return new HostMel(mel.data, mel.frames);
+  }
+
+  release(mel: MelHandle): void {
+    (mel as HostMel).data = undefined;
+  }
+
+  /** Mel frames [seek, seek + size) zero-padded to 3000 frames: [n_mels, 3000]. */
+  private window(mel: MelHandle, seek: number, size: number): Float32Array {
+    const m = mel as HostMel;
+    if (!m.data) throw new Error("mel was released");
+    const nMels = this.dims.n_mels;
+    const out = new Float32Array(nMels * N_FRAMES);
+    const n = Math.min(size, m.frames - seek, N_FRAMES);
+    for (let c = 0; c < nMels; c++) out.set(m.data.subarray(c * m.frames + seek, c * m.frames + seek + n), c * N_FRAMES);
+    return out;
+  }
+
+  async decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode> {
+    const cross = await this.model.encode(this.window(mel, seek, size), 1);
+    const [r] = await this.decodeRows(cross, rules, options);
+    return r;
+  }
+
+  async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: { temperature: number; sampleLen: number; batchSize: number }): Promise<RawDecode[]> {
+    if (rules.stepMask([]).ranges.length) throw new Error("decodeChunks needs rules without timestamps");
+    const out: RawDecode[] = new Array(chunks.length);
+    const bs = Math.max(1, options.batchSize);
+    // Longest first, so the rows of a batch tend to finish together (results are per chunk).
+    const order = chunks.map((_, i) => i).sort((a, b) => chunks[b].length - chunks[a].length || a - b);
+    for (let s = 0; s < order.length; s += bs) {
+      const ids = order.slice(s, s + bs);
+      const padded = ids.map((i) => {
+        const p = new Float32Array(N_SAMPLES);
+        p.set(chunks[i].subarray(0, N_SAMPLES));
+        return p;
+      });
+      // Each chunk padded to 30 s gets the log-mel of its own padded signal, as WhisperX computes it.
+      const mel = await this.model.logMel(padded);
+      const res = await this.decodeRows(await this.model.encode(mel.data.subarray(0, ids.length * this.dims.n_mels * N_FRAMES), ids.length), rules, options);
+      ids.forEach((id, j) => (out[id] = res[j]));
+    }
+    return out;
+  }
+
+  /** Batched decoding of the rows of `cross` under `rules`; finished rows leave the batch. */
+  private async decodeRows(crossIn: CrossCache, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode[]> {
+    const V = this.dims.n_vocab;
+    const nCtx = this.dims.n_text_ctx;
+    let cross = crossIn;
+    let cache: KvCache = this.model.emptyCache(cross.batch);
+    const results: RawDecode[] = Array.from({ length: cross.batch }, () => ({ tokens: [], sumLogprob: 0, noSpeechProb: Number.NaN }));
+    let active = results.map((_, i) => i);
+    let input = active.map(() => rules.initialTokens);
+    let offset = 0;
+    for (let i = 0; i < options.sampleLen && active.length; i++) {
+      const step = await this.model.step(input, offset, cache, cross);
+      const T = input[0].length;
+      offset += T;
+      cache = step.cache;
+      const keep: number[] = [];
+      const next: number[][] = [];
+      active.forEach((r, row) => {
+        const res = results[r];
+        if (i === 0) res.noSpeechProb = softmaxAt(step.logits.subarray((row * T + rules.sotIndex) * V, (row * T + rules.sotIndex + 1) * V), rules.noSpeech);
+        const logits = applyLogitRules(step.logits.subarray((row * T + T - 1) * V, (row * T + T) * V), rules, res.tokens);
+        const { token, logprob } = choose(logits, options.temperature);
+        res.sumLogprob += logprob;
+        if (token === rules.eot) return;
+        res.tokens.push(token);
+        if (rules.initialTokens.length + res.tokens.length > nCtx) return;
+        keep.push(row);
+        next.push([token]);
+      });
+      if (keep.length < active.length && keep.length > 0) {
+        const pick = (t: typeof cache.k) => t.map((x) => OnnxWhisperModel.selectRows(x, keep));
+        cache = { k: pick(cache.k), v: pick(cache.v) };
+        cross = { k: pick(cross.k), v: pick(cross.v), batch: keep.length };
+      }
+      active = keep.map((row) => active[row]);
+      input = next;
+    }
+    return results;
+  }
+
+  async alignmentWeights(): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }> {
+    throw new OnnxModelError("--word_timestamps dtw needs cross-attention weights, which the ONNX graphs do not output yet; use the MLX backend or wav2vec2 alignment");
+  }
+
+  async detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]> {
+    const cross = await this.model.encode(this.window(mel, seek, Math.min(N_FRAMES, mel.frames - seek)), 1);
+    const { logits } = await this.model.step([[sot]], 0, this.model.emptyCache(1), cross);
+    const lang = Float32Array.from(languageTokens, (t) => logits[t]);
+    return Array.from(lang, (_, i) => softmaxAt(lang, i));
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Sequential transcription on the ONNX backend (graphs built from the bundled MLX model through
+ * the graph cache) against openai-whisper's transcripts of all 37 visible clips.
+ */
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadAudio, transcribe } from "@whisperx-mlx/core";
+import { OnnxWhisperBackend } from "../src/index.js";
+import { SYNTH } from "./shared.js";
+
+const BUNDLED = fileURLToPath(new URL("../../../fixtures/models/synth-whisper-256-mlx", import.meta.url));
+interface Ref { id: string; transcribe: { text: string; segments: { start: number; end: number; tokens: number[] }[] } }
+const refs = JSON.parse(readFileSync(`${SYNTH}/refs.json`, "utf8")) as { clips: Ref[] };
+
+describe("transcribe on ONNX Runtime", () => {
+  let backend: OnnxWhisperBackend;
+  let model: string;
+  const built: string[] = [];
+  beforeAll(async () => {
+    // A private copy of the MLX model, so the graph cache is built inside the test's directory.
+    model = join(mkdtempSync(join(tmpdir(), "wx-onnx-tr-")), "model");
+    cpSync(BUNDLED, model, { recursive: true });
+    backend = await OnnxWhisperBackend.load(model, { onBuild: (m) => built.push(m) });
+  });
+
+  it("builds the graphs once from the MLX directory, then reuses them", async () => {
+    expect(built).toHaveLength(1);
+    expect(built[0]).toMatch(/building ONNX graphs .* \(once\)/);
+    await OnnxWhisperBackend.load(model, { onBuild: (m) => built.push(m) });
+    expect(built).toHaveLength(1);
+  });
+
+  it("gives openai-whisper's transcripts on at least 35 of the 37 visible clips", async () => {
+    const differing: string[] = [];
+    for (const c of refs.clips) {
+      const r = await transcribe(backend, await loadAudio(`${SYNTH}/audio/${c.id}.wav`), { language: "en", temperature: 0, conditionOnPreviousText: false });
+      const same =
+        r.text === c.transcribe.text &&
+        r.segments.length === c.transcribe.segments.length &&
+        r.segments.every((s, i) => Math.abs(s.start - c.transcribe.segments[i].start) < 1e-6 && Math.abs(s.end - c.transcribe.segments[i].end) < 1e-6);
+      if (!same) differing.push(c.id);
+    }
+    console.log(`ONNX: ${refs.clips.length - differing.length}/${refs.clips.length} clips identical${differing.length ? ` (differ: ${differing.join(", ")})` : ""}`);
+    expect(refs.clips.length - differing.length).toBeGreaterThanOrEqual(35);
+  });
+});
