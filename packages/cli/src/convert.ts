@@ -4,7 +4,9 @@
  * checkpoints → MLX. Errors are one line naming the file and the problem, exit code 2;
  * `--verbose` adds the stack.
  */
-import { convertModel, convertWhisperToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily } from "@whisperx-mlx/convert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { convertModel, convertMlxToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily } from "@whisperx-mlx/convert";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { ProgressBar } from "./progress.js";
 
@@ -27,8 +29,8 @@ function flagsFor(family: ModelFamily): Record<string, FlagSpec> {
   } else {
     flags["sample-rate"] = { kind: "int", default: 16000, choices: ["16000", "8000"], help: "which sample-rate branch to convert" };
   }
-  if (family === "whisper") {
-    flags.to = { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "output format: MLX safetensors, or ONNX graphs (log-mel, encoder, decoder step) from an MLX model directory" };
+  if (family === "whisper" || family === "wav2vec2") {
+    flags.to = { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "output format: MLX safetensors, or ONNX graphs (built from an MLX model directory)" };
     flags["onnx-path"] = { kind: "string", default: null, help: "with --to onnx: output directory (default <mlx dir>-onnx)" };
   }
   flags.verify = { kind: "switch", help: "reload the output and compare every tensor with the source" };
@@ -70,8 +72,15 @@ export function main(argv: string[]): number {
     if (flags.to === "onnx") {
       // The source is an MLX directory (convert a checkpoint to MLX first).
       const out = (flags["onnx-path"] as string | null) ?? `${src.replace(/\/+$/, "")}-onnx`;
-      const m = convertWhisperToOnnx(src, out, { force: Boolean(flags.force) });
-      process.stderr.write(`converted ${src} → ${out}: ${Object.values(m.graphs).join(", ")} (dims ${m.dims.n_audio_state}×${m.dims.n_audio_layer}/${m.dims.n_text_layer}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      let type: string | undefined;
+      try {
+        type = (JSON.parse(readFileSync(join(src, "config.json"), "utf8")) as { model_type?: string }).model_type;
+      } catch {
+        throw new UsageError(`--to onnx: ${src} is not an MLX model directory (convert the checkpoint to MLX first)`);
+      }
+      if ((type ?? "whisper") !== fam) throw new UsageError(`--to onnx: ${src} is a ${type} model, not ${fam}`);
+      const m = convertMlxToOnnx(src, out, { force: Boolean(flags.force) });
+      process.stderr.write(`converted ${src} → ${out}: ${m.family} graphs ${Object.values(m.graphs).join(", ")} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
       return 0;
     }
     const s = convertModel({

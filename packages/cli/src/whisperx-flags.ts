@@ -3,6 +3,7 @@ import type { FlagSpec } from "./args.js";
 /** WhisperX's command-line flags (names and defaults of `whisperx/__main__.py`). */
 export const WHISPERX_FLAGS: Record<string, FlagSpec> = {
   model: { kind: "string", default: null, help: "MLX model directory or name (default: the bundled demo model)" },
+  backend: { kind: "string", default: "auto", choices: ["auto", "mlx", "onnx"], help: "inference engine: MLX, ONNX Runtime (graphs built from the MLX model on first use), or auto (MLX on Apple Silicon, ONNX Runtime elsewhere)" },
   model_dir: { kind: "string", default: null, help: "directory to save/load models" },
   model_cache_only: { kind: "bool", default: false, help: "use cached models only" },
   device: { kind: "string", default: "cpu", help: "accepted for compatibility; MLX picks its device" },

@@ -19,9 +19,11 @@ import {
   writeResult,
   type OutputFormat,
   type TranscriptionResult,
+  type WhisperBackend,
   type VadResult,
 } from "@whisperx-mlx/core";
 import { MlxRuntimeError, MlxWhisperBackend, ModelLoadError, SileroVadMlx, Wav2Vec2Mlx } from "@whisperx-mlx/mlx-native";
+import { OnnxModelError, OnnxWhisperBackend, Wav2Vec2Onnx } from "@whisperx-mlx/onnx";
 import { expandGlobs } from "./expand-globs.js";
 import { alignMain } from "./align-command.js";
 import { helpText, parseFlags, UsageError } from "./args.js";
@@ -39,6 +41,16 @@ function resolveModel(name: string | null): string {
     throw new UsageError(`model '${name}': Hub downloads are not available in this version; pass an MLX model directory (see README)`);
   }
   throw new UsageError(`model '${name}': no such model directory`);
+}
+
+/**
+ * The engine for `--backend`: `auto` is MLX on Apple Silicon and ONNX Runtime elsewhere (MLX has
+ * only a slow CPU backend there), except that cross-attention DTW needs MLX.
+ */
+function chooseEngine(flag: "auto" | "mlx" | "onnx", dtw: boolean): "mlx" | "onnx" {
+  if (flag === "onnx" && dtw) throw new UsageError("--word_timestamps dtw needs --backend mlx (the ONNX graphs do not output cross-attention weights)");
+  if (flag !== "auto") return flag;
+  return dtw || (process.platform === "darwin" && process.arch === "arm64") ? "mlx" : "onnx";
 }
 
 /** The alignment model for a language: `--align_model` (a local MLX dir), else the default. */
@@ -92,18 +104,22 @@ export async function main(argv: string[]): Promise<number> {
     const modelDir = resolveModel(f.model as string | null);
     const outputDir = f.output_dir as string;
     mkdirSync(outputDir, { recursive: true });
-    const backend = MlxWhisperBackend.load(modelDir);
     const verbose = f.verbose as boolean;
     const dtw = f.word_timestamps === "dtw";
+    const engine = chooseEngine(f.backend as "auto" | "mlx" | "onnx", dtw);
+    if (verbose) process.stderr.write(`whisperx: backend ${engine}${f.backend === "auto" ? " (auto)" : ""}\n`);
+    const backend: WhisperBackend =
+      engine === "mlx" ? MlxWhisperBackend.load(modelDir) : await OnnxWhisperBackend.load(modelDir, { onBuild: (m) => process.stderr.write(`whisperx: ${m}\n`) });
     if (dtw && f.vad_method !== "none") throw new UsageError("--word_timestamps dtw works on openai-whisper's sequential path: add --vad_method none");
     // WhisperX: translation cannot be aligned to the audio's language.
     const doAlign = !f.no_align && !dtw && f.task !== "translate";
     const aligners = new Map<string, AlignModel>();
-    const alignerFor = (language: string): AlignModel => {
+    const alignerFor = async (language: string): Promise<AlignModel> => {
       const dir = resolveAlignModel(f.align_model as string | null, language);
       let a = aligners.get(dir);
       if (!a) {
-        const m = Wav2Vec2Mlx.load(dir);
+        // The aligner runs on the same engine as the transcription.
+        const m = engine === "mlx" ? Wav2Vec2Mlx.load(dir) : await Wav2Vec2Onnx.load(dir, { onBuild: (msg) => process.stderr.write(`whisperx: ${msg}\n`) });
         a = { vocab: m.config.vocab, emissions: (x) => m.emissions(x) };
         aligners.set(dir, a);
       }
@@ -165,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
         let alignSeconds = 0;
         if (doAlign && output.segments.length) {
           const ta = performance.now();
-          const aligned = await align(output.segments, audio, alignerFor(result.language), {
+          const aligned = await align(output.segments, audio, await alignerFor(result.language), {
             language: result.language,
             interpolateMethod: f.interpolate_method as InterpolateMethod,
             returnCharAlignments: Boolean(f.return_char_alignments),
@@ -193,7 +209,7 @@ export async function main(argv: string[]): Promise<number> {
     if (failed) process.stderr.write(`whisperx: ${failed} of ${files.length} file(s) failed\n`);
     return failed ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof MlxRuntimeError || e instanceof ModelLoadError) {
+    if (e instanceof UsageError || e instanceof MlxRuntimeError || e instanceof ModelLoadError || e instanceof OnnxModelError) {
       process.stderr.write(`whisperx: error: ${e.message}\n`);
       return 2;
     }

@@ -15,5 +15,7 @@ export * from "./writers/mlx-model.js";
 export * from "./convert-model.js";
 export * from "./onnx/graph-builder.js";
 export * from "./onnx/whisper-graphs.js";
-export * from "./onnx/whisper-onnx.js";
+export * from "./onnx/onnx-model.js";
+export * from "./onnx/wav2vec2-graph.js";
+export * from "./onnx/layers.js";
 export * from "./onnx/mel-graph.js";

@@ -1,4 +1,5 @@
 export * from "./session.js";
 export * from "./whisper/model.js";
-export * from "./whisper/graph-cache.js";
+export * from "./graph-cache.js";
 export * from "./whisper/backend.js";
+export * from "./wav2vec2/model.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { convertWhisperToOnnx, readNpyFloat32 } from "@whisperx-mlx/convert";
+import { convertMlxToOnnx, readNpyFloat32 } from "@whisperx-mlx/convert";
 import { loadAudio, N_SAMPLES } from "@whisperx-mlx/core";
 import { OnnxModelError, OnnxWhisperModel } from "../src/index.js";
 import { SYNTH } from "./shared.js";
@@ -25,7 +25,7 @@ describe("Whisper on ONNX Runtime", () => {
   let model: OnnxWhisperModel;
   beforeAll(async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "wx-onnx-")), "synth-onnx");
-    convertWhisperToOnnx(BUNDLED, dir);
+    convertMlxToOnnx(BUNDLED, dir);
     model = await OnnxWhisperModel.load(dir);
   });
 
@@ -55,7 +55,7 @@ describe("ONNX graph errors", () => {
   it("refuses a graph from another role, and a file that is not ONNX, in one line", async () => {
     const { copyFileSync, writeFileSync } = await import("node:fs");
     const dir = join(mkdtempSync(join(tmpdir(), "wx-onnx-bad-")), "m");
-    convertWhisperToOnnx(BUNDLED, dir);
+    convertMlxToOnnx(BUNDLED, dir);
     copyFileSync(join(dir, "encoder.onnx"), join(dir, "decoder.onnx"));
     await expect(OnnxWhisperModel.load(dir)).rejects.toThrow(/decoder\.onnx: not a Whisper decoder graph for this model \(missing inputs tokens, offset/);
     writeFileSync(join(dir, "encoder.onnx"), "not a protobuf");

@@ -3,26 +3,13 @@
  * workload, converted with `convert --to onnx`, timed the same way (log-mel, encoder per window,
  * decoder ms per step over forced tokens, real-time factor of 30 s with 90 tokens).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { convertWhisperToOnnx, fileSha256 } from "@whisperx-mlx/convert";
 import { greedyToken, N_SAMPLES } from "@whisperx-mlx/core";
-import { OnnxWhisperModel, ort, type CrossCache } from "@whisperx-mlx/onnx";
+import { onnxGraphDir, OnnxWhisperModel, ort, type CrossCache } from "@whisperx-mlx/onnx";
 import { randomWhisperModel, type WhisperArchitecture } from "../random-whisper.js";
 import { summarize, timeRuns, type SampleStats } from "../stats.js";
 import { realTimeFactors, type ArchitectureResult } from "./architecture.js";
 
 const SOT_SEQUENCE = [50258, 50259, 50359, 50363];
-
-/** The ONNX graphs of an MLX directory, converted on first use and reused while the weights match. */
-export function onnxGraphsFor(mlxDir: string): string {
-  const dir = `${mlxDir}-onnx`;
-  const manifest = join(dir, "onnx.json");
-  const sha = fileSha256(join(mlxDir, "weights.safetensors"));
-  if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { sourceSha256?: string }).sourceSha256 === sha) return dir;
-  convertWhisperToOnnx(mlxDir, dir, { force: true });
-  return dir;
-}
 
 function tile(t: ort.Tensor, b: number): ort.Tensor {
   const src = t.data as Float32Array;
@@ -34,7 +21,7 @@ function tile(t: ort.Tensor, b: number): ort.Tensor {
 /** Runs the ONNX architecture workload (fp32 graphs). */
 export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; encoderBatches: number[]; decoderBatches: number[]; steps: number; repeats: number; onProgress?: (what: string) => void }): Promise<ArchitectureResult> {
   o.onProgress?.(`onnx ${o.arch}: graphs`);
-  const model = await OnnxWhisperModel.load(onnxGraphsFor(randomWhisperModel(o.arch, "fp32")));
+  const model = await OnnxWhisperModel.load(onnxGraphDir(randomWhisperModel(o.arch, "fp32")));
   try {
     const dims = model.dims;
     const audio = new Float32Array(N_SAMPLES);

@@ -9,15 +9,7 @@
 import { floatToHalf, halfToFloat, permute, type HostTensor } from "../tensor.js";
 import type { WhisperDims } from "../families/whisper.js";
 import { GraphBuilder } from "./graph-builder.js";
-
-type Weights = Map<string, HostTensor>;
-
-function get(w: Weights, name: string): HostTensor {
-  const t = w.get(name);
-  if (!t) throw new Error(`Whisper weights lack '${name}'`);
-  if (t.dtype !== "float32") throw new Error(`Whisper weight '${name}' must be float32 here, got ${t.dtype}`);
-  return t;
-}
+import { gelu, get, layerNorm, linear, type Weights } from "./layers.js";
 
 const f32 = (shape: number[], data: Float32Array): HostTensor => ({ dtype: "float32", shape, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 
@@ -44,23 +36,6 @@ function sinusoids(length: number, channels: number, roundToHalf: boolean): Host
   return f32([length, channels], out);
 }
 
-/** Linear layer y = x Wᵀ + b with Wᵀ stored as an initializer. */
-function linear(g: GraphBuilder, w: Weights, x: string, prefix: string, bias = true): string {
-  const wt = g.initializer(`${prefix}.weight.T`, permute(get(w, `${prefix}.weight`), [1, 0]));
-  const y = g.op("MatMul", [x, wt]);
-  return bias ? g.op("Add", [y, g.initializer(`${prefix}.bias`, get(w, `${prefix}.bias`))]) : y;
-}
-
-function layerNorm(g: GraphBuilder, w: Weights, x: string, prefix: string): string {
-  return g.op("LayerNormalization", [x, g.initializer(`${prefix}.weight`, get(w, `${prefix}.weight`)), g.initializer(`${prefix}.bias`, get(w, `${prefix}.bias`))], { axis: -1, epsilon: { float: 1e-5 } });
-}
-
-/** Exact GELU, x·Φ(x) through Erf (ONNX Runtime fuses the pattern into its Gelu kernel). */
-function gelu(g: GraphBuilder, x: string): string {
-  const e = g.op("Erf", [g.op("Mul", [x, g.constFloat([Math.SQRT1_2], [])])]);
-  return g.op("Mul", [g.op("Mul", [x, g.constFloat([0.5], [])]), g.op("Add", [e, g.constFloat([1], [])])]);
-}
-
 /** [B, T, D] → [B, H, T, Dh] (perm 0213) or [B, H, Dh, T] (perm 0231). */
 function heads(g: GraphBuilder, x: string, nHead: number, dHead: number, perm: number[]): string {
   return g.op("Transpose", [g.op("Reshape", [x, g.constInt([0, 0, nHead, dHead])])], { perm });
@@ -83,7 +58,6 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
   const g = new GraphBuilder("whisper_encoder");
   const D = dims.n_audio_state;
   const H = dims.n_audio_head;
-  const dh = D / H;
   const mel = g.input("mel", { type: "float32", shape: ["batch", dims.n_mels, 3000] });
   // MLX stores convs as (out, k, in); ONNX Conv wants (out, in, k).
   const conv = (x: string, name: string, stride: number) =>
@@ -91,14 +65,12 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
   let x = conv(conv(mel, "encoder.conv1", 1), "encoder.conv2", 2);
   x = g.op("Transpose", [x], { perm: [0, 2, 1] });
   x = g.op("Add", [x, g.initializer("encoder.positions", sinusoids(dims.n_audio_ctx, D, options.roundPositionsToHalf ?? false))]);
-  const qScale = g.constFloat([1 / Math.sqrt(dh)], []);
   for (let i = 0; i < dims.n_audio_layer; i++) {
     const b = `encoder.blocks.${i}`;
     const h = layerNorm(g, w, x, `${b}.attn_ln`);
-    const q = heads(g, g.op("Mul", [linear(g, w, h, `${b}.attn.query`), qScale]), H, dh, [0, 2, 1, 3]);
-    const kT = heads(g, linear(g, w, h, `${b}.attn.key`, false), H, dh, [0, 2, 3, 1]);
-    const v = heads(g, linear(g, w, h, `${b}.attn.value`), H, dh, [0, 2, 1, 3]);
-    x = g.op("Add", [x, linear(g, w, attend(g, q, kT, v, D), `${b}.attn.out`)]);
+    // ONNX Runtime's fused multi-head attention ([B, T, D] in and out, scale 1/√Dh).
+    const att = g.node("MultiHeadAttention", [linear(g, w, h, `${b}.attn.query`), linear(g, w, h, `${b}.attn.key`, false), linear(g, w, h, `${b}.attn.value`)], { attrs: { num_heads: H }, domain: "com.microsoft" })[0];
+    x = g.op("Add", [x, linear(g, w, att, `${b}.attn.out`)]);
     x = g.op("Add", [x, mlp(g, w, x, b)]);
   }
   const features = layerNorm(g, w, x, "encoder.ln_post");
@@ -162,6 +134,15 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights): Uint8Array {
   const flat = g.op("Reshape", [out, g.constInt([-1, D])]);
   const logits2d = g.op("Gemm", [flat, emb], { transB: 1 });
   const shape = g.op("Concat", [g.op("Slice", [g.op("Shape", [tokens]), g.constInt([0]), g.constInt([2])]), g.constInt([dims.n_vocab])], { axis: 0 });
-  g.output(g.op("Reshape", [logits2d, shape]), "logits", { type: "float32", shape: ["batch", "tokens", dims.n_vocab] });
+  const logits = g.op("Reshape", [logits2d, shape]);
+  g.output(logits, "logits", { type: "float32", shape: ["batch", "tokens", dims.n_vocab] });
+  // The greedy choice at the last position under an additive bias (the step's suppress mask),
+  // so plain greedy steps need no vocabulary-wide pass in JavaScript.
+  const bias = g.input("logit_bias", { type: "float32", shape: ["bias_rows", dims.n_vocab] });
+  const last = g.op("Add", [g.op("Gather", [logits, g.op("Sub", [T, one])], { axis: 1 }), bias]); // [B, V]
+  const token = g.op("ArgMax", [last], { axis: -1, keepdims: 1 });
+  const lse = g.op("ReduceLogSumExp", [last], { axes: [-1], keepdims: 1 });
+  g.output(g.op("Squeeze", [token, g.constInt([1])]), "token", { type: "int64", shape: ["batch"] });
+  g.output(g.op("Squeeze", [g.op("Sub", [g.op("GatherElements", [last, token], { axis: 1 }), lse]), g.constInt([1])]), "token_logprob", { type: "float32", shape: ["batch"] });
   return g.toBytes({ "whisperx-mlx:graph": "whisper-decoder", "whisperx-mlx:dims": JSON.stringify(dims) });
 }

@@ -3,8 +3,8 @@
  * where core's `applyLogitRules` filters them; the KV caches stay ORT tensors between steps.
  */
 import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
-import { OnnxModelError } from "../session.js";
-import { onnxGraphDir } from "./graph-cache.js";
+import { OnnxModelError, ort } from "../session.js";
+import { onnxGraphDir } from "../graph-cache.js";
 import { OnnxWhisperModel, type CrossCache, type KvCache } from "./model.js";
 
 /** A log-mel held in host memory: [n_mels, frames], row-major. */
@@ -115,7 +115,14 @@ export class OnnxWhisperBackend implements WhisperBackend {
     let input = active.map(() => rules.initialTokens);
     let offset = 0;
     for (let i = 0; i < options.sampleLen && active.length; i++) {
-      const step = await this.model.step(input, offset, cache, cross);
+      // Greedy steps whose rules are a fixed suppress set take the graph's own argmax; timestamp
+      // rules and sampling need the logits here.
+      const fixed = options.temperature === 0 && active.every((r) => {
+        const m = rules.stepMask(results[r].tokens);
+        return m.ranges.length === 0 && !m.checkTimestampProbability;
+      });
+      const bias = fixed ? this.suppressBias(i === 0 ? [...rules.suppressedAtBegin, ...rules.alwaysSuppressed] : rules.alwaysSuppressed) : undefined;
+      const step = await this.model.step(input, offset, cache, cross, bias);
       const T = input[0].length;
       offset += T;
       cache = step.cache;
@@ -124,8 +131,9 @@ export class OnnxWhisperBackend implements WhisperBackend {
       active.forEach((r, row) => {
         const res = results[r];
         if (i === 0) res.noSpeechProb = softmaxAt(step.logits.subarray((row * T + rules.sotIndex) * V, (row * T + rules.sotIndex + 1) * V), rules.noSpeech);
-        const logits = applyLogitRules(step.logits.subarray((row * T + T - 1) * V, (row * T + T) * V), rules, res.tokens);
-        const { token, logprob } = choose(logits, options.temperature);
+        const { token, logprob } = fixed
+          ? { token: step.token[row], logprob: step.logprob[row] }
+          : choose(applyLogitRules(step.logits.subarray((row * T + T - 1) * V, (row * T + T) * V), rules, res.tokens), options.temperature);
         res.sumLogprob += logprob;
         if (token === rules.eot) return;
         res.tokens.push(token);
@@ -142,6 +150,22 @@ export class OnnxWhisperBackend implements WhisperBackend {
       input = next;
     }
     return results;
+  }
+
+  private readonly biases = new Map<string, ort.Tensor>();
+
+  /** The additive mask [1, V] with −∞ at `tokens`, cached by content. */
+  private suppressBias(tokens: number[]): ort.Tensor {
+    const key = [...new Set(tokens)].sort((a, b) => a - b).join(",");
+    let t = this.biases.get(key);
+    if (!t) {
+      const data = new Float32Array(this.dims.n_vocab);
+      for (const tok of tokens) data[tok] = -Infinity;
+      t = new ort.Tensor("float32", data, [1, this.dims.n_vocab]);
+      if (this.biases.size > 64) this.biases.clear();
+      this.biases.set(key, t);
+    }
+    return t;
   }
 
   async alignmentWeights(): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }> {

@@ -3,11 +3,10 @@
  * the cross-attention K/V fused in, decoder step with a KV cache). The caches stay ORT tensors
  * from one step to the next; only logits come back to JavaScript.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { WhisperDims } from "@whisperx-mlx/core";
-import type { WhisperOnnxManifest } from "@whisperx-mlx/convert";
-import { OnnxModelError, openSession, ort, runSession } from "../session.js";
+import { readManifest } from "../graph-cache.js";
+import { openSession, ort, runSession } from "../session.js";
 
 /** Self-attention caches of every decoder layer (keys [B, H, Dh, P], values [B, H, P, Dh]). */
 export interface KvCache {
@@ -34,13 +33,7 @@ export class OnnxWhisperModel {
 
   /** Opens a directory written by `convert --to onnx` (or the ONNX cache). */
   static async load(dir: string): Promise<OnnxWhisperModel> {
-    let manifest: WhisperOnnxManifest;
-    try {
-      manifest = JSON.parse(readFileSync(join(dir, "onnx.json"), "utf8")) as WhisperOnnxManifest;
-    } catch (e) {
-      throw new OnnxModelError(`${dir}: no readable onnx.json (${(e as Error).message.split("\n")[0]}); write one with pnpm convert whisper … --to onnx`);
-    }
-    if (manifest.format !== "whisperx-mlx-onnx" || manifest.family !== "whisper") throw new OnnxModelError(`${dir}/onnx.json: not a whisper ONNX model`);
+    const manifest = readManifest(dir, "whisper");
     const d = manifest.dims;
     const layers = Array.from({ length: d.n_text_layer }, (_, i) => i);
     const cross = layers.flatMap((i) => [`cross_k_${i}`, `cross_v_${i}`]);
@@ -48,8 +41,8 @@ export class OnnxWhisperModel {
     const encoder = await openSession(join(dir, manifest.graphs.encoder), { role: "Whisper encoder", inputs: ["mel"], outputs: cross });
     const decoder = await openSession(join(dir, manifest.graphs.decoder), {
       role: "Whisper decoder",
-      inputs: ["tokens", "offset", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
-      outputs: ["logits", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`])],
+      inputs: ["tokens", "offset", "logit_bias", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
+      outputs: ["logits", "token", "token_logprob", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`])],
     });
     return new OnnxWhisperModel(dir, d, mel, encoder, decoder);
   }
@@ -84,13 +77,20 @@ export class OnnxWhisperModel {
     return { k: Array.from({ length: this.dims.n_text_layer }, () => e([batch, H, dh, 0])), v: Array.from({ length: this.dims.n_text_layer }, () => e([batch, H, 0, dh])) };
   }
 
-  /** One decoder step: tokens [B][T] at position `offset`; returns logits [B, T, V] and the new cache. */
-  async step(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache): Promise<{ logits: Float32Array; cache: KvCache }> {
+  private zeroBias?: ort.Tensor;
+
+  /**
+   * One decoder step: tokens [B][T] at position `offset`. Returns logits [B, T, V], the new
+   * cache, and the greedy token of each row at the last position under `bias` ([1 or B, V],
+   * additive; zeros when omitted) with its log-probability.
+   */
+  async step(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache, bias?: ort.Tensor): Promise<{ logits: Float32Array; cache: KvCache; token: number[]; logprob: Float32Array }> {
     const B = tokens.length;
     const T = tokens[0].length;
     const feeds: Record<string, ort.Tensor> = {
       tokens: new ort.Tensor("int64", BigInt64Array.from(tokens.flat().map((t) => BigInt(t))), [B, T]),
       offset: new ort.Tensor("int64", BigInt64Array.from([BigInt(offset)]), []),
+      logit_bias: bias ?? (this.zeroBias ??= new ort.Tensor("float32", new Float32Array(this.dims.n_vocab), [1, this.dims.n_vocab])),
     };
     for (let i = 0; i < this.dims.n_text_layer; i++) {
       feeds[`past_k_${i}`] = cache.k[i];
@@ -104,7 +104,7 @@ export class OnnxWhisperModel {
       next.k.push(out[`present_k_${i}`]);
       next.v.push(out[`present_v_${i}`]);
     }
-    return { logits: out.logits.data as Float32Array, cache: next };
+    return { logits: out.logits.data as Float32Array, cache: next, token: Array.from(out.token.data as BigInt64Array, Number), logprob: out.token_logprob.data as Float32Array };
   }
 
   /** Keeps only the given batch rows of a cache (finished rows drop out). */

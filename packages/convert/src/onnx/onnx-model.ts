@@ -1,27 +1,31 @@
 /**
- * `convert … --to onnx` for Whisper: reads an MLX model directory (fp16/fp32/quantized), builds
- * the encoder and decoder graphs from float32 weights, and writes them atomically beside an
- * `onnx.json` that records the dims and the SHA-256 of the source weights (the cache key).
+ * `convert … --to onnx`: reads an MLX model directory (fp16/fp32/quantized) of Whisper or wav2vec2,
+ * builds its ONNX graphs from float32 weights, and writes them atomically beside an `onnx.json`
+ * that records the family, the graph version, the model's config and the SHA-256 of the source
+ * weights (the cache key).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConvertError } from "../errors.js";
+import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 import { checkDims, type WhisperDims } from "../families/whisper.js";
 import { readMlxWeightsFloat32 } from "../readers/mlx-model.js";
 import type { HostTensor } from "../tensor.js";
 import { logMelGraph } from "./mel-graph.js";
+import { wav2vec2Graph } from "./wav2vec2-graph.js";
 import { whisperDecoderGraph, whisperEncoderGraph } from "./whisper-graphs.js";
 
+/** Version of each family's graph layout and interface; caches of another version are rebuilt. */
+export const ONNX_GRAPH_VERSION = { whisper: 2, wav2vec2: 1 } as const;
+
 /** What `onnx.json` records. */
-export interface WhisperOnnxManifest {
+export type OnnxManifest = {
   format: "whisperx-mlx-onnx";
-  family: "whisper";
-  dims: WhisperDims;
+  graphVersion: number;
   /** SHA-256 of the source `weights.safetensors`. */
   sourceSha256: string;
-  graphs: { mel: string; encoder: string; decoder: string };
-}
+} & ({ family: "whisper"; dims: WhisperDims; graphs: { mel: string; encoder: string; decoder: string } } | { family: "wav2vec2"; config: Wav2Vec2Config; graphs: { wav2vec2: string } });
 
 /** SHA-256 of a file, hex. */
 export function fileSha256(file: string): string {
@@ -40,18 +44,34 @@ export function readMlxWhisper(dir: string): { dims: WhisperDims; weights: Map<s
   return { dims: checkDims(config as unknown as Record<string, unknown>, configFile), weights, sourceDtype, weightsFile };
 }
 
-/** Builds and writes `mel.onnx`, `encoder.onnx`, `decoder.onnx` and `onnx.json` for an MLX Whisper directory. */
-export function convertWhisperToOnnx(mlxDir: string, outDir: string, options: { force?: boolean } = {}): WhisperOnnxManifest {
+/** Builds and writes the ONNX graphs and `onnx.json` for an MLX Whisper or wav2vec2 directory. */
+export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean } = {}): OnnxManifest {
   const target = resolve(outDir);
   if (existsSync(target) && !options.force) throw new ConvertError(outDir, "output already exists (use --force to overwrite)");
-  const { dims, weights, sourceDtype, weightsFile } = readMlxWhisper(mlxDir);
-  const manifest: WhisperOnnxManifest = { format: "whisperx-mlx-onnx", family: "whisper", dims, sourceSha256: fileSha256(weightsFile), graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" } };
+  const configFile = join(mlxDir, "config.json");
+  if (!existsSync(configFile)) throw new ConvertError(mlxDir, "not an MLX model directory (no config.json)");
+  const type = (JSON.parse(readFileSync(configFile, "utf8")) as { model_type?: string }).model_type;
+  const files = new Map<string, Uint8Array>();
+  let manifest: OnnxManifest;
+  if (type === "wav2vec2") {
+    const config = JSON.parse(readFileSync(configFile, "utf8")) as Wav2Vec2Config;
+    const { weights } = readMlxWeightsFloat32(mlxDir, config.quantization);
+    files.set("wav2vec2.onnx", wav2vec2Graph(config, weights));
+    // The graph holds float32 weights, so the manifest's config has no quantization.
+    const plain = { ...config };
+    delete plain.quantization;
+    manifest = { format: "whisperx-mlx-onnx", family: "wav2vec2", graphVersion: ONNX_GRAPH_VERSION.wav2vec2, sourceSha256: fileSha256(join(mlxDir, "weights.safetensors")), config: plain, graphs: { wav2vec2: "wav2vec2.onnx" } };
+  } else {
+    const { dims, weights, sourceDtype, weightsFile } = readMlxWhisper(mlxDir);
+    files.set("mel.onnx", logMelGraph(dims.n_mels));
+    files.set("encoder.onnx", whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16" }));
+    files.set("decoder.onnx", whisperDecoderGraph(dims, weights));
+    manifest = { format: "whisperx-mlx-onnx", family: "whisper", graphVersion: ONNX_GRAPH_VERSION.whisper, sourceSha256: fileSha256(weightsFile), dims, graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" } };
+  }
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
   try {
     mkdirSync(tmp, { recursive: true });
-    writeFileSync(join(tmp, "mel.onnx"), logMelGraph(dims.n_mels));
-    writeFileSync(join(tmp, "encoder.onnx"), whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16" }));
-    writeFileSync(join(tmp, "decoder.onnx"), whisperDecoderGraph(dims, weights));
+    for (const [name, bytes] of files) writeFileSync(join(tmp, name), bytes);
     writeFileSync(join(tmp, "onnx.json"), JSON.stringify(manifest, null, 2) + "\n");
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     renameSync(tmp, target);

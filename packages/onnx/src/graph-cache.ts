@@ -1,0 +1,70 @@
+/**
+ * The cache of converted graphs: an MLX model directory (Whisper or wav2vec2) gets its ONNX graphs
+ * built once, into
+ * `<model dir>/.onnx-cache/<sha256 of the weights, 16 hex>/` (or, when the model directory is
+ * read-only, `$XDG_CACHE_HOME/whisperx-mlx/onnx/<same>/`), and reused while the weights and the
+ * graph version match.
+ */
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { convertMlxToOnnx, fileSha256, ONNX_GRAPH_VERSION, type OnnxManifest } from "@whisperx-mlx/convert";
+import { OnnxModelError } from "./session.js";
+
+/** Reads `onnx.json` of a graph directory, checking the family and graph version. */
+export function readManifest<F extends OnnxManifest["family"]>(dir: string, family: F): Extract<OnnxManifest, { family: F }> {
+  let m: OnnxManifest;
+  try {
+    m = JSON.parse(readFileSync(join(dir, "onnx.json"), "utf8")) as OnnxManifest;
+  } catch (e) {
+    throw new OnnxModelError(`${dir}: no readable onnx.json (${(e as Error).message.split("\n")[0]}); write one with pnpm convert … --to onnx`);
+  }
+  if (m.format !== "whisperx-mlx-onnx" || m.family !== family) throw new OnnxModelError(`${dir}/onnx.json: not a ${family} ONNX model`);
+  if (m.graphVersion !== ONNX_GRAPH_VERSION[family]) throw new OnnxModelError(`${dir}: ${family} graphs of version ${m.graphVersion ?? 1}, this engine needs version ${ONNX_GRAPH_VERSION[family]}; convert again with --to onnx --force`);
+  return m as Extract<OnnxManifest, { family: F }>;
+}
+
+function writableDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The directory of ONNX graphs for `dir` (an ONNX model directory, or an MLX one to convert). */
+export function onnxGraphDir(dir: string, onBuild?: (message: string) => void): string {
+  if (existsSync(join(dir, "onnx.json"))) return dir;
+  const weights = join(dir, "weights.safetensors");
+  if (!existsSync(join(dir, "config.json")) || !existsSync(weights)) throw new OnnxModelError(`${dir}: neither an ONNX model directory (onnx.json) nor an MLX model directory (config.json + weights.safetensors)`);
+  let sha: string;
+  try {
+    sha = fileSha256(weights);
+  } catch (e) {
+    throw new OnnxModelError(`${weights}: cannot read (${(e as Error).message.split("\n")[0]})`);
+  }
+  const key = sha.slice(0, 16);
+  const candidates = [join(dir, ".onnx-cache"), join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "whisperx-mlx", "onnx")];
+  for (const root of candidates) {
+    const target = join(root, key);
+    try {
+      const m = JSON.parse(readFileSync(join(target, "onnx.json"), "utf8")) as OnnxManifest;
+      if (m.sourceSha256 === sha && m.graphVersion === ONNX_GRAPH_VERSION[m.family]) return target;
+    } catch {
+      // not built here yet
+    }
+  }
+  const root = candidates.find(writableDir);
+  if (!root) throw new OnnxModelError(`${dir}: cannot build ONNX graphs (no writable cache directory among ${candidates.join(", ")})`);
+  const target = join(root, key);
+  onBuild?.(`building ONNX graphs for ${dir} (once) → ${target}`);
+  try {
+    convertMlxToOnnx(dir, target, { force: true });
+  } catch (e) {
+    // A bad MLX directory is reported like any other model error: one line, naming it.
+    throw new OnnxModelError((e as Error).message.split("\n")[0]);
+  }
+  return target;
+}

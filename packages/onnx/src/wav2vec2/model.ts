@@ -1,0 +1,36 @@
+/**
+ * wav2vec2 CTC on ONNX Runtime: the graph `convert --to onnx` writes (waveform → log-softmax
+ * emissions), with the same `emissions()` as the MLX model so core's `align()` takes either.
+ * Long segments run in one pass; ONNX Runtime's attention kernel keeps memory bounded.
+ */
+import type { Wav2Vec2Config } from "@whisperx-mlx/core";
+import { onnxGraphDir, readManifest } from "../graph-cache.js";
+import { openSession, ort, runSession } from "../session.js";
+import { join } from "node:path";
+
+/** A loaded wav2vec2 graph. */
+export class Wav2Vec2Onnx {
+  private constructor(
+    readonly config: Wav2Vec2Config,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  /** Opens an ONNX wav2vec2 directory, or an MLX one whose graph is built once and cached. */
+  static async load(dir: string, options: { onBuild?: (message: string) => void } = {}): Promise<Wav2Vec2Onnx> {
+    const graphs = onnxGraphDir(dir, options.onBuild);
+    const m = readManifest(graphs, "wav2vec2");
+    return new Wav2Vec2Onnx(m.config, await openSession(join(graphs, m.graphs.wav2vec2), { role: "wav2vec2", inputs: ["audio"], outputs: ["emissions"] }));
+  }
+
+  /** Log-softmax emissions [frames, vocab] of a mono 16 kHz waveform (at least 400 samples). */
+  async emissions(audio: Float32Array): Promise<{ data: Float32Array; frames: number; vocab: number }> {
+    if (audio.length < 400) throw new Error(`wav2vec2 needs at least 400 samples, got ${audio.length}`);
+    const out = await runSession(this.session, "wav2vec2 graph", { audio: new ort.Tensor("float32", audio, [1, audio.length]) });
+    const e = out.emissions;
+    return { data: e.data as Float32Array, frames: e.dims[1], vocab: e.dims[2] };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
