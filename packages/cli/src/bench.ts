@@ -122,7 +122,7 @@ function summary(r: BenchReport): string {
   for (const a of r.architecture) {
     lines.push(`${a.engine === "onnx" ? "ONNX Runtime" : "MLX"} ${a.arch} ${a.precision}: encoder ${a.encoderMsPerWindow[a.bestEncoderBatch].median.toFixed(0)} ms/window, ` + Object.keys(a.decoderMsPerStep).map((b) => `batch ${b}: ${a.decoderMsPerStep[b].median.toFixed(1)} ms/step → ${a.rtf[b].toFixed(1)}×`).join(", "));
   }
-  for (const p of r.pipeline) lines.push(`${p.name}: VAD ${p.stages.vad.toFixed(2)} s + ASR ${p.stages.asr.toFixed(2)} s + alignment ${p.stages.align.toFixed(2)} s = ${p.stages.total.toFixed(2)} s → ${p.rtf.total.toFixed(1)}× real time; peak RSS ${p.peakRssMb.toFixed(0)} MB`);
+  for (const p of r.pipeline) lines.push(`${p.engine === "onnx" ? "ONNX Runtime" : "MLX"} ${p.name}: VAD ${p.stages.vad.toFixed(2)} s + ASR ${p.stages.asr.toFixed(2)} s + alignment ${p.stages.align.toFixed(2)} s = ${p.stages.total.toFixed(2)} s → ${p.rtf.total.toFixed(1)}× real time; peak RSS ${p.peakRssMb.toFixed(0)} MB`);
   const all = r.wer.find((w) => w.split === "all");
   if (all) lines.push(`WER (all visible clips): ${(100 * all.ours).toFixed(1)} % (reference ${(100 * all.reference).toFixed(1)} %)`);
   for (const t of r.targets) lines.push(`target ${t.id}: ${t.pass === null ? `not measured (${t.reason})` : `${t.value?.toFixed(t.figure.startsWith("wer") ? 3 : 1)} ${t.pass ? "pass" : "MISS"} (${t.op} ${t.threshold})`}`);

@@ -9,8 +9,9 @@ import { SYNTH } from "./shared.js";
 describe("whisperx CLI, VAD path", () => {
   it("chunks longform_000 as WhisperX does and decodes ≥ 90 % of chunks as openai-whisper", async () => {
     const out = mkdtempSync(join(tmpdir(), "vadcli-"));
+    // Each engine with its own VAD runtime: ONNX Runtime throughout, and MLX throughout.
     for (const backend of ["onnx", "mlx"]) {
-      const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "--vad_backend", backend, "-o", out, "-f", "json", "--verbose", "False", "--no_align"]);
+      const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "--backend", backend, "--vad_backend", backend, "-o", out, "-f", "json", "--verbose", "False", "--no_align"]);
       expect(r.code, r.stderr).toBe(0);
       const got = JSON.parse(readFileSync(join(out, "longform_000.json"), "utf8")) as { segments: { start: number; end: number; text: string }[] };
       const vad = JSON.parse(readFileSync(`${SYNTH}/refs-extra/vad.json`, "utf8")).whisperx_chunks.longform_000.chunks as { start: number; end: number }[];

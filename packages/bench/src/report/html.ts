@@ -39,10 +39,10 @@ export function chartData(r: BenchReport, history: HistoryPoint[]) {
     }
   }
   const batches = [...new Set(r.architecture.flatMap((a) => Object.keys(a.decoderMsPerStep).map(Number)))].sort((x, y) => x - y);
-  const historyIds = ["arch/tiny/fp32/rtf/b1", "onnx/arch/tiny/fp32/rtf/b1", ...r.pipeline.map((p) => `e2e/${p.name}/rtf/total`)];
+  const historyIds = ["arch/tiny/fp32/rtf/b1", "onnx/arch/tiny/fp32/rtf/b1", ...r.pipeline.map((p) => `e2e/${p.engine === "onnx" ? "onnx/" : ""}${p.name}/rtf/total`)];
   return {
     rtf: { labels: rtfLabels, values: rtfValues, targets: rtfTargets },
-    stages: { labels: r.pipeline.map((p) => p.name), vad: r.pipeline.map((p) => p.stages.vad), asr: r.pipeline.map((p) => p.stages.asr), align: r.pipeline.map((p) => p.stages.align) },
+    stages: { labels: r.pipeline.map((p) => `${p.engine === "onnx" ? "ONNX" : "MLX"} ${p.name}`), vad: r.pipeline.map((p) => p.stages.vad), asr: r.pipeline.map((p) => p.stages.asr), align: r.pipeline.map((p) => p.stages.align) },
     decoder: { batches, series: r.architecture.map((a) => ({ label: `${a.engine === "onnx" ? "ONNX " : "MLX "}${a.arch} ${a.precision}`, values: batches.map((b) => a.decoderMsPerStep[b]?.median ?? null) })) },
     wer: { labels: r.wer.map((w) => w.split), ours: r.wer.map((w) => 100 * w.ours), reference: r.wer.map((w) => 100 * w.reference) },
     history: {

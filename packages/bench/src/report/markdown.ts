@@ -30,14 +30,14 @@ export function renderMarkdown(r: BenchReport): string {
     }
   }
   out.push(table(["engine", "dims", "weights", "batch", "log-mel ms", "encoder ms/window", "decoder ms/step", "real-time factor (30 s, 90 tokens)"], rows), "");
-  out.push("## End to end (bundled synthetic model: VAD → batched ASR → alignment)", "");
-  out.push(table(["input", "audio s", "chunks", "batch", "VAD s", "ASR s", "alignment s", "total s", "total RTF", "peak RSS MB"], r.pipeline.map((p) => [p.name, f(p.audioSeconds), p.chunks, p.batchSize, f(p.stages.vad, 2), f(p.stages.asr, 2), f(p.stages.align, 2), f(p.stages.total, 2), f(p.rtf.total), f(p.peakRssMb, 0)])), "");
+  out.push("## End to end (bundled synthetic model: VAD → batched ASR → alignment, on each engine)", "");
+  out.push(table(["engine", "input", "audio s", "chunks", "batch", "VAD s", "ASR s", "alignment s", "total s", "total RTF", "peak RSS MB"], r.pipeline.map((p) => [p.engine === "onnx" ? "ONNX Runtime" : "MLX", p.name, f(p.audioSeconds), p.chunks, p.batchSize, f(p.stages.vad, 2), f(p.stages.asr, 2), f(p.stages.align, 2), f(p.stages.total, 2), f(p.rtf.total), f(p.peakRssMb, 0)])), "");
   out.push("## WER (visible clips, VAD + batched ASR)", "");
   out.push(table(["split", "clips", "ref words", "ours", "reference (openai-whisper)", "ours, EnglishTextNormalizer", "reference, EnglishTextNormalizer"], r.wer.map((w) => [w.split, w.clips, w.refWords, pct(w.ours), pct(w.reference), pct(w.oursEnglish), pct(w.referenceEnglish)])), "");
   out.push("## Micro-benchmarks (tinybench)", "");
   out.push(table(["kernel", "shape", "median ms", "min", "max", "runs"], r.micro.map((m) => [m.name, m.shape, f(m.ms.median, 3), f(m.ms.min, 3), f(m.ms.max, 3), m.runs])), "");
   out.push("## Baselines", "");
-  for (const b of r.baselines) out.push(`- ${b.name}: ${b.measured ? "measured" : `not measured — ${b.reason}`}`);
+  for (const b of r.baselines) out.push(`- ${b.name}: ${b.measured ? "measured" : "not measured"}${b.reason ? ` — ${b.reason}` : ""}`);
   out.push("");
   return out.join("\n");
 }

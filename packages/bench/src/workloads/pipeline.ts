@@ -4,7 +4,9 @@
  * with the peak RSS of the run.
  */
 import { align, getSpeechTimestamps, loadAudio, SileroVadOnnx, speechToChunks, transcribeChunks, type AlignModel } from "@whisperx-mlx/core";
+import type { WhisperBackend } from "@whisperx-mlx/core";
 import { MlxWhisperBackend, Wav2Vec2Mlx } from "@whisperx-mlx/mlx-native";
+import { OnnxWhisperBackend, Wav2Vec2Onnx } from "@whisperx-mlx/onnx";
 import { peakRssMb, resetPeakRss } from "../rtf.js";
 
 /** Model directories of the pipeline. */
@@ -21,8 +23,12 @@ export interface StageSeconds {
   total: number;
 }
 
+/** The engines the pipeline can run on (the VAD is Silero on ONNX Runtime for both, as in the CLI). */
+export type PipelineEngine = "mlx" | "onnx";
+
 /** One end-to-end run over one audio input. */
 export interface PipelineResult {
+  engine: PipelineEngine;
   name: string;
   audioSeconds: number;
   batchSize: number;
@@ -40,14 +46,17 @@ export interface PipelineResult {
 /** Loaded models, shared by several runs. */
 export class PipelineRunner {
   private constructor(
-    readonly backend: MlxWhisperBackend,
+    readonly engine: PipelineEngine,
+    readonly backend: WhisperBackend,
     readonly vad: SileroVadOnnx,
     readonly aligner: AlignModel,
   ) {}
 
-  static async load(models: PipelineModels): Promise<PipelineRunner> {
-    const w2v = Wav2Vec2Mlx.load(models.align);
-    return new PipelineRunner(MlxWhisperBackend.load(models.whisper), await SileroVadOnnx.load(), { vocab: w2v.config.vocab, emissions: (x) => w2v.emissions(x) });
+  /** Loads the models on `engine` (ONNX graphs are built from the MLX directories on first use). */
+  static async load(models: PipelineModels, engine: PipelineEngine = "mlx"): Promise<PipelineRunner> {
+    const w2v = engine === "mlx" ? Wav2Vec2Mlx.load(models.align) : await Wav2Vec2Onnx.load(models.align);
+    const backend = engine === "mlx" ? MlxWhisperBackend.load(models.whisper) : await OnnxWhisperBackend.load(models.whisper);
+    return new PipelineRunner(engine, backend, await SileroVadOnnx.load(), { vocab: w2v.config.vocab, emissions: (x) => w2v.emissions(x) });
   }
 
   /** VAD → chunks → batched ASR (no alignment): the transcript of a file, for WER. */
@@ -85,7 +94,7 @@ export class PipelineRunner {
     const stages = { vad: (t1 - t0) / 1000, asr: (t2 - t1) / 1000, align: (t3 - t2) / 1000, total: (t3 - t0) / 1000 };
     const audioSeconds = audio.length / 16000;
     const rtf = { vad: audioSeconds / stages.vad, asr: audioSeconds / stages.asr, align: audioSeconds / stages.align, total: audioSeconds / stages.total };
-    return { name, audioSeconds, batchSize, chunks: chunks.length, stages, rtf, totalSamples: [stages.total], peakRssMb: await peakRssMb(), text: asr.segments.map((s) => s.text).join(" ") };
+    return { engine: this.engine, name, audioSeconds, batchSize, chunks: chunks.length, stages, rtf, totalSamples: [stages.total], peakRssMb: await peakRssMb(), text: asr.segments.map((s) => s.text).join(" ") };
   }
 }
 
