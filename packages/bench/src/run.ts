@@ -59,7 +59,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
   const quick = o.mode === "quick";
   const archs: WhisperArchitecture[] = quick ? ["tiny"] : ["tiny", "base", "small", ...(o.large ? (["large-v3"] as const) : [])];
-  const steps = 3 + archs.length * 3 + 8;
+  const steps = 3 + archs.length * 4 + 9;
   let done = 0;
   const progress = (what: string) => o.onProgress?.(what, done++, steps);
 
@@ -85,6 +85,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     // MLX's rows keep the plain split names (the baseline's figures); ONNX's are prefixed.
     wer.push(...rows.map((r) => (engine === "mlx" ? r : { ...r, split: `onnx:${r.split}` })));
   }
+  progress("WER on the visible clips (onnx int8)");
+  const int8 = await PipelineRunner.load(o.models, "onnx", "int8");
+  wer.push(...(await measureWer(int8, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER (onnx int8): clip ${i}/${n}`, done, steps))).map((r) => ({ ...r, split: `onnx-int8:${r.split}` })));
 
   const architecture: ArchitectureResult[] = [];
   // The same sizes for both engines, so their figures line up.
@@ -102,8 +105,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
   }
   for (const arch of archs) {
-    progress(`onnx ${arch} fp32`);
-    architecture.push(await runOnnxArchitecture({ arch, ...sizes }));
+    for (const weights of ["float32", "int8"] as const) {
+      progress(`onnx ${arch} ${weights}`);
+      architecture.push(await runOnnxArchitecture({ arch, weights, ...sizes }));
+    }
   }
 
   progress("micro-benchmarks");
@@ -114,7 +119,6 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const gflops = Math.max(before.gflops.max, after.gflops.max);
   const figures = buildFigures(gflops, architecture, pipeline, wer);
   const targets = evaluateTargets(figures, {
-    "onnx/arch/tiny/int8/rtf/b1": "int8 ONNX graphs (convert --to onnx --quantize int8) are not built yet",
   });
   return {
     schema: 1,

@@ -35,23 +35,23 @@ function writableDir(dir: string): boolean {
 }
 
 /** The directory of ONNX graphs for `dir` (an ONNX model directory, or an MLX one to convert). */
-export function onnxGraphDir(dir: string, onBuild?: (message: string) => void): string {
+export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, weights: "float32" | "int8" = "float32"): string {
   if (existsSync(join(dir, "onnx.json"))) return dir;
-  const weights = join(dir, "weights.safetensors");
-  if (!existsSync(join(dir, "config.json")) || !existsSync(weights)) throw new OnnxModelError(`${dir}: neither an ONNX model directory (onnx.json) nor an MLX model directory (config.json + weights.safetensors)`);
+  const weightsFile = join(dir, "weights.safetensors");
+  if (!existsSync(join(dir, "config.json")) || !existsSync(weightsFile)) throw new OnnxModelError(`${dir}: neither an ONNX model directory (onnx.json) nor an MLX model directory (config.json + weights.safetensors)`);
   let sha: string;
   try {
-    sha = fileSha256(weights);
+    sha = fileSha256(weightsFile);
   } catch (e) {
-    throw new OnnxModelError(`${weights}: cannot read (${(e as Error).message.split("\n")[0]})`);
+    throw new OnnxModelError(`${weightsFile}: cannot read (${(e as Error).message.split("\n")[0]})`);
   }
-  const key = sha.slice(0, 16);
+  const key = sha.slice(0, 16) + (weights === "int8" ? "-int8" : "");
   const candidates = [join(dir, ".onnx-cache"), join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "whisperx-mlx", "onnx")];
   for (const root of candidates) {
     const target = join(root, key);
     try {
       const m = JSON.parse(readFileSync(join(target, "onnx.json"), "utf8")) as OnnxManifest;
-      if (m.sourceSha256 === sha && m.graphVersion === ONNX_GRAPH_VERSION[m.family]) return target;
+      if (m.sourceSha256 === sha && m.graphVersion === ONNX_GRAPH_VERSION[m.family] && (m.family !== "whisper" || m.weights === weights)) return target;
     } catch {
       // not built here yet
     }
@@ -59,9 +59,9 @@ export function onnxGraphDir(dir: string, onBuild?: (message: string) => void): 
   const root = candidates.find(writableDir);
   if (!root) throw new OnnxModelError(`${dir}: cannot build ONNX graphs (no writable cache directory among ${candidates.join(", ")})`);
   const target = join(root, key);
-  onBuild?.(`building ONNX graphs for ${dir} (once) → ${target}`);
+  onBuild?.(`building ${weights === "int8" ? "int8 " : ""}ONNX graphs for ${dir} (once) → ${target}`);
   try {
-    convertMlxToOnnx(dir, target, { force: true });
+    convertMlxToOnnx(dir, target, { force: true, weights });
   } catch (e) {
     // A bad MLX directory is reported like any other model error: one line, naming it.
     throw new OnnxModelError((e as Error).message.split("\n")[0]);

@@ -34,7 +34,8 @@ export interface ArchitectureResult {
   /** The engine timed: MLX, or ONNX Runtime on the graphs `convert --to onnx` writes. */
   engine: "mlx" | "onnx";
   arch: WhisperArchitecture;
-  precision: "fp32" | "q4";
+  /** MLX: fp32 or 4-bit weights (dequantised at load); ONNX Runtime: fp32 or int8 linear layers. */
+  precision: "fp32" | "q4" | "int8";
   /** Log-mel of one 30 s window, ms. */
   melMs: SampleStats;
   /** Encoder ms per 30 s window, by batch size. */

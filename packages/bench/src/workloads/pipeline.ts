@@ -53,9 +53,9 @@ export class PipelineRunner {
   ) {}
 
   /** Loads the models on `engine` (ONNX graphs are built from the MLX directories on first use). */
-  static async load(models: PipelineModels, engine: PipelineEngine = "mlx"): Promise<PipelineRunner> {
+  static async load(models: PipelineModels, engine: PipelineEngine = "mlx", weights: "float32" | "int8" = "float32"): Promise<PipelineRunner> {
     const w2v = engine === "mlx" ? Wav2Vec2Mlx.load(models.align) : await Wav2Vec2Onnx.load(models.align);
-    const backend = engine === "mlx" ? MlxWhisperBackend.load(models.whisper) : await OnnxWhisperBackend.load(models.whisper);
+    const backend = engine === "mlx" ? MlxWhisperBackend.load(models.whisper) : await OnnxWhisperBackend.load(models.whisper, { weights });
     return new PipelineRunner(engine, backend, await SileroVadOnnx.load(), { vocab: w2v.config.vocab, emissions: (x) => w2v.emissions(x) });
   }
 

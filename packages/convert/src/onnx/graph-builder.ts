@@ -29,7 +29,14 @@ export class GraphBuilder {
   private readonly names = new Set<string>();
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  /**
+   * How linear layers store their weights in this graph: float32, or int8 with per-column scales
+   * run through ONNX Runtime's dynamic quantisation (`DynamicQuantizeMatMul`).
+   */
+  constructor(
+    readonly name: string,
+    readonly weights: "float32" | "int8" = "float32",
+  ) {}
 
   private valueInfo(name: string, spec: ValueSpec): onnxProto.onnx.IValueInfoProto {
     return {

@@ -17,7 +17,7 @@ import { wav2vec2Graph } from "./wav2vec2-graph.js";
 import { whisperDecoderGraph, whisperEncoderGraph } from "./whisper-graphs.js";
 
 /** Version of each family's graph layout and interface; caches of another version are rebuilt. */
-export const ONNX_GRAPH_VERSION = { whisper: 2, wav2vec2: 1 } as const;
+export const ONNX_GRAPH_VERSION = { whisper: 3, wav2vec2: 1 } as const;
 
 /** What `onnx.json` records. */
 export type OnnxManifest = {
@@ -25,7 +25,7 @@ export type OnnxManifest = {
   graphVersion: number;
   /** SHA-256 of the source `weights.safetensors`. */
   sourceSha256: string;
-} & ({ family: "whisper"; dims: WhisperDims; graphs: { mel: string; encoder: string; decoder: string } } | { family: "wav2vec2"; config: Wav2Vec2Config; graphs: { wav2vec2: string } });
+} & ({ family: "whisper"; dims: WhisperDims; weights: "float32" | "int8"; graphs: { mel: string; encoder: string; decoder: string } } | { family: "wav2vec2"; config: Wav2Vec2Config; graphs: { wav2vec2: string } });
 
 /** SHA-256 of a file, hex. */
 export function fileSha256(file: string): string {
@@ -45,7 +45,8 @@ export function readMlxWhisper(dir: string): { dims: WhisperDims; weights: Map<s
 }
 
 /** Builds and writes the ONNX graphs and `onnx.json` for an MLX Whisper or wav2vec2 directory. */
-export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean } = {}): OnnxManifest {
+export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean; weights?: "float32" | "int8" } = {}): OnnxManifest {
+  const weightFormat = options.weights ?? "float32";
   const target = resolve(outDir);
   if (existsSync(target) && !options.force) throw new ConvertError(outDir, "output already exists (use --force to overwrite)");
   const configFile = join(mlxDir, "config.json");
@@ -54,6 +55,7 @@ export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { forc
   const files = new Map<string, Uint8Array>();
   let manifest: OnnxManifest;
   if (type === "wav2vec2") {
+    if (weightFormat !== "float32") throw new ConvertError(mlxDir, "int8 ONNX graphs are built for Whisper only");
     const config = JSON.parse(readFileSync(configFile, "utf8")) as Wav2Vec2Config;
     const { weights } = readMlxWeightsFloat32(mlxDir, config.quantization);
     files.set("wav2vec2.onnx", wav2vec2Graph(config, weights));
@@ -64,9 +66,9 @@ export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { forc
   } else {
     const { dims, weights, sourceDtype, weightsFile } = readMlxWhisper(mlxDir);
     files.set("mel.onnx", logMelGraph(dims.n_mels));
-    files.set("encoder.onnx", whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16" }));
-    files.set("decoder.onnx", whisperDecoderGraph(dims, weights));
-    manifest = { format: "whisperx-mlx-onnx", family: "whisper", graphVersion: ONNX_GRAPH_VERSION.whisper, sourceSha256: fileSha256(weightsFile), dims, graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" } };
+    files.set("encoder.onnx", whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16", weights: weightFormat }));
+    files.set("decoder.onnx", whisperDecoderGraph(dims, weights, { weights: weightFormat }));
+    manifest = { format: "whisperx-mlx-onnx", family: "whisper", graphVersion: ONNX_GRAPH_VERSION.whisper, sourceSha256: fileSha256(weightsFile), dims, weights: weightFormat, graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" } };
   }
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
   try {

@@ -9,7 +9,7 @@
 import { floatToHalf, halfToFloat, permute, type HostTensor } from "../tensor.js";
 import type { WhisperDims } from "../families/whisper.js";
 import { GraphBuilder } from "./graph-builder.js";
-import { gelu, get, layerNorm, linear, type Weights } from "./layers.js";
+import { gelu, get, layerNorm, linear, quantizeColumnsInt8, type Weights } from "./layers.js";
 
 const f32 = (shape: number[], data: Float32Array): HostTensor => ({ dtype: "float32", shape, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 
@@ -54,8 +54,8 @@ function mlp(g: GraphBuilder, w: Weights, x: string, b: string): string {
 }
 
 /** The encoder graph with the cross-attention K/V precompute fused in. */
-export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean } = {}): Uint8Array {
-  const g = new GraphBuilder("whisper_encoder");
+export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean; weights?: "float32" | "int8" } = {}): Uint8Array {
+  const g = new GraphBuilder("whisper_encoder", options.weights);
   const D = dims.n_audio_state;
   const H = dims.n_audio_head;
   const mel = g.input("mel", { type: "float32", shape: ["batch", dims.n_mels, 3000] });
@@ -89,8 +89,8 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
 }
 
 /** One decoder step with a self-attention KV cache. */
-export function whisperDecoderGraph(dims: WhisperDims, w: Weights): Uint8Array {
-  const g = new GraphBuilder("whisper_decoder");
+export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { weights?: "float32" | "int8" } = {}): Uint8Array {
+  const g = new GraphBuilder("whisper_decoder", options.weights);
   const D = dims.n_text_state;
   const H = dims.n_text_head;
   const dh = D / H;
@@ -104,12 +104,21 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights): Uint8Array {
   for (let i = 0; i < dims.n_text_layer; i++) {
     cross.push([g.input(`cross_k_${i}`, { type: "float32", shape: ["batch", H, dh, dims.n_audio_ctx] }), g.input(`cross_v_${i}`, { type: "float32", shape: ["batch", H, dims.n_audio_ctx, dh] })]);
   }
-  const emb = g.initializer("decoder.token_embedding.weight", get(w, "decoder.token_embedding.weight"));
+  // The token embedding, stored once: float32 E [V, D] (Gather rows; logits by Gemm with transB),
+  // or int8 Eᵀ [D, V] with one scale per token (Gather columns; logits by DynamicQuantizeMatMul).
+  const E = get(w, "decoder.token_embedding.weight");
+  const int8 = g.weights === "int8" ? quantizeColumnsInt8(E) : undefined;
+  const emb = int8 ? g.initializer("decoder.token_embedding.T.int8", int8.q) : g.initializer("decoder.token_embedding.weight", E);
+  const embScales = int8 ? g.initializer("decoder.token_embedding.scales", int8.scales) : "";
+  const embed = (ids: string) =>
+    int8
+      ? g.op("Mul", [g.op("Transpose", [g.op("Cast", [g.op("Gather", [emb, ids], { axis: 1 })], { to: 1 })], { perm: [1, 2, 0] }), g.op("Unsqueeze", [g.op("Gather", [embScales, ids], { axis: 0 }), g.constInt([2])])])
+      : g.op("Gather", [emb, ids], { axis: 0 });
   const T = g.op("Gather", [g.op("Shape", [tokens]), g.constInt([1], [])], { axis: 0 });
   const end = g.op("Add", [offset, T]);
   const one = g.constInt([1], []);
   const positions = g.op("Range", [offset, end, one]);
-  let x = g.op("Add", [g.op("Gather", [emb, tokens], { axis: 0 }), g.op("Gather", [g.initializer("decoder.positional_embedding", get(w, "decoder.positional_embedding")), positions], { axis: 0 })]);
+  let x = g.op("Add", [embed(tokens), g.op("Gather", [g.initializer("decoder.positional_embedding", get(w, "decoder.positional_embedding")), positions], { axis: 0 })]);
   // Causal mask over [T, offset + T]: query t (at position offset + t) sees keys 0 … offset + t.
   const cols = g.op("Range", [g.constInt([0], []), end, one]);
   const hidden = g.op("Greater", [g.op("Unsqueeze", [cols, g.constInt([0])]), g.op("Unsqueeze", [positions, g.constInt([1])])]);
@@ -132,7 +141,7 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights): Uint8Array {
   const out = layerNorm(g, w, x, "decoder.ln");
   // logits = out · Eᵀ through Gemm(transB) on [B·T, D], so E is stored once.
   const flat = g.op("Reshape", [out, g.constInt([-1, D])]);
-  const logits2d = g.op("Gemm", [flat, emb], { transB: 1 });
+  const logits2d = int8 ? g.op("DynamicQuantizeMatMul", [flat, emb, embScales], undefined, "com.microsoft") : g.op("Gemm", [flat, emb], { transB: 1 });
   const shape = g.op("Concat", [g.op("Slice", [g.op("Shape", [tokens]), g.constInt([0]), g.constInt([2])]), g.constInt([dims.n_vocab])], { axis: 0 });
   const logits = g.op("Reshape", [logits2d, shape]);
   g.output(logits, "logits", { type: "float32", shape: ["batch", "tokens", dims.n_vocab] });

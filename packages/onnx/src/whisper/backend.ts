@@ -46,10 +46,11 @@ export class OnnxWhisperBackend implements WhisperBackend {
 
   /**
    * Loads an ONNX model directory (with `onnx.json`), or an MLX model directory whose graphs are
-   * built on first use and cached by the weights' hash (`onProgress` hears about that build).
+   * built on first use (float32, or int8 linear layers with `weights: "int8"`) and cached by the
+   * weights' hash (`onBuild` hears about that build).
    */
-  static async load(dir: string, options: { onBuild?: (message: string) => void } = {}): Promise<OnnxWhisperBackend> {
-    return new OnnxWhisperBackend(await OnnxWhisperModel.load(onnxGraphDir(dir, options.onBuild)));
+  static async load(dir: string, options: { onBuild?: (message: string) => void; weights?: "float32" | "int8" } = {}): Promise<OnnxWhisperBackend> {
+    return new OnnxWhisperBackend(await OnnxWhisperModel.load(onnxGraphDir(dir, options.onBuild, options.weights)));
   }
 
   async melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle> {
