@@ -48,7 +48,7 @@ export class OnnxWhisperModel {
   }
 
   /** Log-mel of a batch of equal-length signals: [B, n_mels, frames] (row-major Float32Array). */
-  async logMel(audio: Float32Array[], ): Promise<{ data: Float32Array; frames: number }> {
+  async logMel(audio: Float32Array[]): Promise<{ data: Float32Array; frames: number }> {
     const n = audio[0].length;
     const flat = new Float32Array(audio.length * n);
     audio.forEach((a, i) => flat.set(a, i * n));
