@@ -59,7 +59,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
   const quick = o.mode === "quick";
   const archs: WhisperArchitecture[] = quick ? ["tiny"] : ["tiny", "base", "small", ...(o.large ? (["large-v3"] as const) : [])];
-  const steps = 3 + archs.length * 4 + 9;
+  const steps = 3 + archs.length * 5 + 10;
   let done = 0;
   const progress = (what: string) => o.onProgress?.(what, done++, steps);
 
@@ -85,9 +85,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     // MLX's rows keep the plain split names (the baseline's figures); ONNX's are prefixed.
     wer.push(...rows.map((r) => (engine === "mlx" ? r : { ...r, split: `onnx:${r.split}` })));
   }
-  progress("WER on the visible clips (onnx int8)");
-  const int8 = await PipelineRunner.load(o.models, "onnx", "int8");
-  wer.push(...(await measureWer(int8, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER (onnx int8): clip ${i}/${n}`, done, steps))).map((r) => ({ ...r, split: `onnx-int8:${r.split}` })));
+  for (const weights of ["int8", "int4"] as const) {
+    progress(`WER on the visible clips (onnx ${weights})`);
+    const runner = await PipelineRunner.load(o.models, "onnx", weights);
+    const rows = await measureWer(runner, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER (onnx ${weights}): clip ${i}/${n}`, done, steps));
+    wer.push(...rows.map((r) => ({ ...r, split: `onnx-${weights}:${r.split}` })));
+  }
 
   const architecture: ArchitectureResult[] = [];
   // The same sizes for both engines, so their figures line up.
@@ -105,7 +108,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
   }
   for (const arch of archs) {
-    for (const weights of ["float32", "int8"] as const) {
+    for (const weights of ["float32", "int8", "int4"] as const) {
       progress(`onnx ${arch} ${weights}`);
       architecture.push(await runOnnxArchitecture({ arch, weights, ...sizes }));
     }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { convertModel, convertMlxToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily } from "@whisperx-mlx/convert";
+import { convertModel, convertMlxToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily, type WeightFormat } from "@whisperx-mlx/convert";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { ProgressBar } from "./progress.js";
 
@@ -32,7 +32,7 @@ function flagsFor(family: ModelFamily): Record<string, FlagSpec> {
   if (family === "whisper" || family === "wav2vec2") {
     flags.to = { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "output format: MLX safetensors, or ONNX graphs (built from an MLX model directory)" };
     flags["onnx-path"] = { kind: "string", default: null, help: "with --to onnx: output directory (default <mlx dir>-onnx)" };
-    flags["onnx-weights"] = { kind: "string", default: "float32", choices: ["float32", "int8"], help: "with --to onnx (Whisper): linear layers and logits in float32, or int8 with per-column scales (dynamic quantisation)" };
+    flags["onnx-weights"] = { kind: "string", default: "float32", choices: ["float32", "int8", "int4"], help: "with --to onnx (Whisper): linear layers and logits in float32, int8 with per-column scales (dynamic quantisation), or int4 blocks of 32 (MatMulNBits)" };
   }
   flags.verify = { kind: "switch", help: "reload the output and compare every tensor with the source" };
   flags.force = { kind: "switch", help: "overwrite an existing output directory" };
@@ -80,7 +80,7 @@ export function main(argv: string[]): number {
         throw new UsageError(`--to onnx: ${src} is not an MLX model directory (convert the checkpoint to MLX first)`);
       }
       if ((type ?? "whisper") !== fam) throw new UsageError(`--to onnx: ${src} is a ${type} model, not ${fam}`);
-      const m = convertMlxToOnnx(src, out, { force: Boolean(flags.force), weights: flags["onnx-weights"] as "float32" | "int8" });
+      const m = convertMlxToOnnx(src, out, { force: Boolean(flags.force), weights: flags["onnx-weights"] as WeightFormat });
       process.stderr.write(`converted ${src} → ${out}: ${m.family} graphs ${Object.values(m.graphs).join(", ")} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
       return 0;
     }

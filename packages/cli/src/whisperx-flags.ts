@@ -9,7 +9,7 @@ export const WHISPERX_FLAGS: Record<string, FlagSpec> = {
   device: { kind: "string", default: "cpu", help: "accepted for compatibility; MLX picks its device" },
   device_index: { kind: "int", default: 0, help: "accepted for compatibility" },
   batch_size: { kind: "int", default: 8, help: "preferred batch size for inference" },
-  compute_type: { kind: "string", default: "default", choices: ["default", "float16", "float32", "int8"], help: "compute type: int8 runs the ONNX backend's int8 graphs (dynamic quantisation); otherwise fp32 on the CPU" },
+  compute_type: { kind: "string", default: "default", choices: ["default", "float16", "float32", "int8", "int4"], help: "compute type: int8 / int4 run the ONNX backend's int8 (dynamic quantisation) or int4 (weight-only) graphs; otherwise fp32 on the CPU" },
   output_dir: { kind: "string", alias: "o", default: ".", help: "directory to save the outputs" },
   output_format: { kind: "string", alias: "f", default: "all", choices: ["all", "srt", "vtt", "txt", "tsv", "json", "aud"], help: "output format" },
   verbose: { kind: "bool", default: true, help: "print progress and debug messages" },

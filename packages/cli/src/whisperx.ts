@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     const engine = chooseEngine(f.backend as "auto" | "mlx" | "onnx", dtw);
     if (verbose) process.stderr.write(`whisperx: backend ${engine}${f.backend === "auto" ? " (auto)" : ""}\n`);
     const backend: WhisperBackend =
-      engine === "mlx" ? MlxWhisperBackend.load(modelDir) : await OnnxWhisperBackend.load(modelDir, { onBuild: (m) => process.stderr.write(`whisperx: ${m}\n`), weights: f.compute_type === "int8" ? "int8" : "float32" });
+      engine === "mlx" ? MlxWhisperBackend.load(modelDir) : await OnnxWhisperBackend.load(modelDir, { onBuild: (m) => process.stderr.write(`whisperx: ${m}\n`), weights: f.compute_type === "int8" || f.compute_type === "int4" ? f.compute_type : "float32" });
     if (dtw && f.vad_method !== "none") throw new UsageError("--word_timestamps dtw works on openai-whisper's sequential path: add --vad_method none");
     // WhisperX: translation cannot be aligned to the audio's language.
     const doAlign = !f.no_align && !dtw && f.task !== "translate";

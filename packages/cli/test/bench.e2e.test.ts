@@ -28,7 +28,7 @@ describe("pnpm bench --quick", () => {
     for (const f of ["report.json", "report.md", "report.html"]) expect(existsSync(join(out, f)), f).toBe(true);
     expect(report.mode).toBe("quick");
     expect(report.calibration.gflops).toBeGreaterThan(0);
-    expect(report.architecture.map((a) => `${a.engine}-${a.arch}-${a.precision}`)).toEqual(["mlx-tiny-fp32", "mlx-tiny-q4", "onnx-tiny-fp32", "onnx-tiny-int8"]);
+    expect(report.architecture.map((a) => `${a.engine}-${a.arch}-${a.precision}`)).toEqual(["mlx-tiny-fp32", "mlx-tiny-q4", "onnx-tiny-fp32", "onnx-tiny-int8", "onnx-tiny-int4"]);
     for (const a of report.architecture) expect(Object.keys(a.rtf).sort()).toEqual(["1", "8"]);
     const e2e = report.pipeline[0];
     expect(e2e.name).toBe("longform_000");

@@ -8,7 +8,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { convertMlxToOnnx, fileSha256, ONNX_GRAPH_VERSION, type OnnxManifest } from "@whisperx-mlx/convert";
+import { convertMlxToOnnx, fileSha256, ONNX_GRAPH_VERSION, type OnnxManifest, type WeightFormat } from "@whisperx-mlx/convert";
 import { OnnxModelError } from "./session.js";
 
 /** Reads `onnx.json` of a graph directory, checking the family and graph version. */
@@ -35,7 +35,7 @@ function writableDir(dir: string): boolean {
 }
 
 /** The directory of ONNX graphs for `dir` (an ONNX model directory, or an MLX one to convert). */
-export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, weights: "float32" | "int8" = "float32"): string {
+export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, weights: WeightFormat = "float32"): string {
   if (existsSync(join(dir, "onnx.json"))) return dir;
   const weightsFile = join(dir, "weights.safetensors");
   if (!existsSync(join(dir, "config.json")) || !existsSync(weightsFile)) throw new OnnxModelError(`${dir}: neither an ONNX model directory (onnx.json) nor an MLX model directory (config.json + weights.safetensors)`);
@@ -45,7 +45,7 @@ export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, w
   } catch (e) {
     throw new OnnxModelError(`${weightsFile}: cannot read (${(e as Error).message.split("\n")[0]})`);
   }
-  const key = sha.slice(0, 16) + (weights === "int8" ? "-int8" : "");
+  const key = sha.slice(0, 16) + (weights === "float32" ? "" : `-${weights}`);
   const candidates = [join(dir, ".onnx-cache"), join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "whisperx-mlx", "onnx")];
   for (const root of candidates) {
     const target = join(root, key);
@@ -59,7 +59,7 @@ export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, w
   const root = candidates.find(writableDir);
   if (!root) throw new OnnxModelError(`${dir}: cannot build ONNX graphs (no writable cache directory among ${candidates.join(", ")})`);
   const target = join(root, key);
-  onBuild?.(`building ${weights === "int8" ? "int8 " : ""}ONNX graphs for ${dir} (once) → ${target}`);
+  onBuild?.(`building ${weights === "float32" ? "" : `${weights} `}ONNX graphs for ${dir} (once) → ${target}`);
   try {
     convertMlxToOnnx(dir, target, { force: true, weights });
   } catch (e) {

@@ -51,6 +51,38 @@ describe("Whisper on ONNX Runtime", () => {
   }
 });
 
+describe("quantised ONNX Whisper graphs", () => {
+  // A packing or scaling bug gives uncorrelated logits; 4-bit blocks lose more than 8-bit columns.
+  it("int8 and int4 first-step logits follow the float32 ones (correlation > 0.99 and > 0.95)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "wx-onnx-q-"));
+    const mel = readNpyFloat32(`${SYNTH}/numeric/eval_000_mel.npy`).data;
+    const first = async (weights: "float32" | "int8" | "int4") => {
+      const dir = join(root, weights);
+      convertMlxToOnnx(BUNDLED, dir, { weights });
+      const m = await OnnxWhisperModel.load(dir);
+      const { logits } = await m.step([[50258, 50259, 50359, 50363]], 0, m.emptyCache(1), await m.encode(mel, 1));
+      await m.release();
+      return logits.subarray(3 * m.dims.n_vocab);
+    };
+    const ref = await first("float32");
+    const corr = (a: Float32Array, b: Float32Array) => {
+      const mean = (x: Float32Array) => x.reduce((s, v) => s + v, 0) / x.length;
+      const [ma, mb] = [mean(a), mean(b)];
+      let sab = 0;
+      let saa = 0;
+      let sbb = 0;
+      for (let i = 0; i < a.length; i++) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) ** 2;
+        sbb += (b[i] - mb) ** 2;
+      }
+      return sab / Math.sqrt(saa * sbb);
+    };
+    expect(corr(ref, await first("int8"))).toBeGreaterThan(0.99);
+    expect(corr(ref, await first("int4"))).toBeGreaterThan(0.95);
+  });
+});
+
 describe("ONNX graph errors", () => {
   it("refuses a graph from another role, and a file that is not ONNX, in one line", async () => {
     const { copyFileSync, writeFileSync } = await import("node:fs");

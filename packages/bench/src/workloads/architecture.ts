@@ -34,8 +34,8 @@ export interface ArchitectureResult {
   /** The engine timed: MLX, or ONNX Runtime on the graphs `convert --to onnx` writes. */
   engine: "mlx" | "onnx";
   arch: WhisperArchitecture;
-  /** MLX: fp32 or 4-bit weights (dequantised at load); ONNX Runtime: fp32 or int8 linear layers. */
-  precision: "fp32" | "q4" | "int8";
+  /** MLX: fp32 or 4-bit weights (dequantised at load); ONNX Runtime: fp32, int8 or int4 linear layers. */
+  precision: "fp32" | "q4" | "int8" | "int4";
   /** Log-mel of one 30 s window, ms. */
   melMs: SampleStats;
   /** Encoder ms per 30 s window, by batch size. */

@@ -3,6 +3,7 @@
  * workload, converted with `convert --to onnx`, timed the same way (log-mel, encoder per window,
  * decoder ms per step over forced tokens, real-time factor of 30 s with 90 tokens).
  */
+import type { WeightFormat } from "@whisperx-mlx/convert";
 import { N_SAMPLES } from "@whisperx-mlx/core";
 import { onnxGraphDir, OnnxWhisperModel, ort, type CrossCache } from "@whisperx-mlx/onnx";
 import { randomWhisperModel, type WhisperArchitecture } from "../random-whisper.js";
@@ -19,7 +20,7 @@ function tile(t: ort.Tensor, b: number): ort.Tensor {
 }
 
 /** Runs the ONNX architecture workload (fp32 graphs, or int8 linear layers). */
-export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weights?: "float32" | "int8"; encoderBatches: number[]; decoderBatches: number[]; steps: number; repeats: number; onProgress?: (what: string) => void }): Promise<ArchitectureResult> {
+export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weights?: WeightFormat; encoderBatches: number[]; decoderBatches: number[]; steps: number; repeats: number; onProgress?: (what: string) => void }): Promise<ArchitectureResult> {
   o.onProgress?.(`onnx ${o.arch}: graphs`);
   const model = await OnnxWhisperModel.load(onnxGraphDir(randomWhisperModel(o.arch, "fp32"), undefined, o.weights));
   try {
@@ -59,7 +60,7 @@ export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weight
       decoderMsPerStep[b] = summarize(sample);
     }
     const { rtf, rtfBest } = realTimeFactors(melMs, encoderMsPerWindow[bestEncoderBatch], decoderMsPerStep, o.decoderBatches);
-    return { engine: "onnx", arch: o.arch, precision: o.weights === "int8" ? "int8" : "fp32", melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
+    return { engine: "onnx", arch: o.arch, precision: o.weights === "int8" || o.weights === "int4" ? o.weights : "fp32", melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
   } finally {
     await model.release();
   }

@@ -3,6 +3,7 @@
  * runs it (Silero VAD → 30 s chunks → batched decoding → wav2vec2 alignment), timed per stage,
  * with the peak RSS of the run.
  */
+import type { WeightFormat } from "@whisperx-mlx/convert";
 import { align, getSpeechTimestamps, loadAudio, SileroVadOnnx, speechToChunks, transcribeChunks, type AlignModel } from "@whisperx-mlx/core";
 import type { WhisperBackend } from "@whisperx-mlx/core";
 import { MlxWhisperBackend, Wav2Vec2Mlx } from "@whisperx-mlx/mlx-native";
@@ -53,7 +54,7 @@ export class PipelineRunner {
   ) {}
 
   /** Loads the models on `engine` (ONNX graphs are built from the MLX directories on first use). */
-  static async load(models: PipelineModels, engine: PipelineEngine = "mlx", weights: "float32" | "int8" = "float32"): Promise<PipelineRunner> {
+  static async load(models: PipelineModels, engine: PipelineEngine = "mlx", weights: WeightFormat = "float32"): Promise<PipelineRunner> {
     const w2v = engine === "mlx" ? Wav2Vec2Mlx.load(models.align) : await Wav2Vec2Onnx.load(models.align);
     const backend = engine === "mlx" ? MlxWhisperBackend.load(models.whisper) : await OnnxWhisperBackend.load(models.whisper, { weights });
     return new PipelineRunner(engine, backend, await SileroVadOnnx.load(), { vocab: w2v.config.vocab, emissions: (x) => w2v.emissions(x) });

@@ -11,6 +11,9 @@ const { onnx } = onnxProto;
 export const ONNX_TYPE = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
 export type OnnxElemType = keyof typeof ONNX_TYPE;
 
+/** How a graph stores linear-layer weights. */
+export type WeightFormat = "float32" | "int8" | "int4";
+
 /** An attribute value: numbers are INT unless listed in `floats`, arrays become INTS/FLOATS. */
 export type AttrValue = number | number[] | string | { float: number } | { floats: number[] } | { tensor: HostTensor };
 
@@ -30,12 +33,13 @@ export class GraphBuilder {
   private counter = 0;
 
   /**
-   * How linear layers store their weights in this graph: float32, or int8 with per-column scales
-   * run through ONNX Runtime's dynamic quantisation (`DynamicQuantizeMatMul`).
+   * How linear layers store their weights in this graph: float32; int8 with per-column scales
+   * run through ONNX Runtime's dynamic quantisation (`DynamicQuantizeMatMul`); or int4 blocks of
+   * 32 with a scale each, run by `com.microsoft` `MatMulNBits` (weight-only).
    */
   constructor(
     readonly name: string,
-    readonly weights: "float32" | "int8" = "float32",
+    readonly weights: WeightFormat = "float32",
   ) {}
 
   private valueInfo(name: string, spec: ValueSpec): onnxProto.onnx.IValueInfoProto {

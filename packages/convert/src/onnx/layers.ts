@@ -34,10 +34,50 @@ export function quantizeColumnsInt8(weight: HostTensor): { q: HostTensor; scales
   return { q: { dtype: "int8", shape: [k, n], data: new Uint8Array(q.buffer) }, scales: { dtype: "float32", shape: [n], data: new Uint8Array(scales.buffer) } };
 }
 
-/** Linear layer y = x Wᵀ + b: Wᵀ as a float32 initializer, or int8 per the graph's weight format. */
+/** Block size of the int4 weights (along the input dimension). */
+export const INT4_BLOCK = 32;
+
+/**
+ * `MatMulNBits` layout of W [N, K]: 4-bit values (zero point 8, low nibble first) packed as
+ * [N, ⌈K/32⌉, 16] bytes, one float32 scale per block (max |w| / 7).
+ */
+export function quantizeBlocksInt4(weight: HostTensor): { q: HostTensor; scales: HostTensor } {
+  const [n, k] = weight.shape;
+  const f = new Float32Array(weight.data.buffer, weight.data.byteOffset, n * k);
+  const blocks = Math.ceil(k / INT4_BLOCK);
+  const q = new Uint8Array(n * blocks * (INT4_BLOCK / 2));
+  const scales = new Float32Array(n * blocks);
+  for (let r = 0; r < n; r++) {
+    for (let b = 0; b < blocks; b++) {
+      let m = 0;
+      for (let i = b * INT4_BLOCK; i < Math.min(k, (b + 1) * INT4_BLOCK); i++) m = Math.max(m, Math.abs(f[r * k + i]));
+      const s = m > 0 ? m / 7 : 1;
+      scales[r * blocks + b] = s;
+      for (let j = 0; j < INT4_BLOCK; j++) {
+        const i = b * INT4_BLOCK + j;
+        const v = i < k ? Math.min(15, Math.max(0, Math.round(f[r * k + i] / s) + 8)) : 8;
+        q[(r * blocks + b) * (INT4_BLOCK / 2) + (j >> 1)] |= j & 1 ? v << 4 : v;
+      }
+    }
+  }
+  return { q: { dtype: "uint8", shape: [n, blocks, INT4_BLOCK / 2], data: q }, scales: { dtype: "float32", shape: [n * blocks], data: new Uint8Array(scales.buffer) } };
+}
+
+/** x Wᵀ through `MatMulNBits` on int4 blocks of W [N, K]. */
+export function matMulInt4(g: GraphBuilder, x: string, name: string, weight: HostTensor): string {
+  const { q, scales } = quantizeBlocksInt4(weight);
+  const [n, k] = weight.shape;
+  return g.op("MatMulNBits", [x, g.initializer(`${name}.int4`, q), g.initializer(`${name}.int4.scales`, scales)], { K: k, N: n, bits: 4, block_size: INT4_BLOCK }, "com.microsoft");
+}
+
+/** Linear layer y = x Wᵀ + b, with W stored in the graph's weight format. */
 export function linear(g: GraphBuilder, w: Weights, x: string, prefix: string, bias = true): string {
   const weight = get(w, `${prefix}.weight`);
   const b = bias ? g.initializer(`${prefix}.bias`, get(w, `${prefix}.bias`)) : undefined;
+  if (g.weights === "int4") {
+    const y = matMulInt4(g, x, `${prefix}.weight`, weight);
+    return b ? g.op("Add", [y, b]) : y;
+  }
   if (g.weights === "int8") {
     const { q, scales } = quantizeColumnsInt8(weight);
     const inputs = [x, g.initializer(`${prefix}.weight.T.int8`, q), g.initializer(`${prefix}.weight.scales`, scales), "", ...(b ? [b] : [])];

@@ -12,6 +12,7 @@ import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 import { checkDims, type WhisperDims } from "../families/whisper.js";
 import { readMlxWeightsFloat32 } from "../readers/mlx-model.js";
 import type { HostTensor } from "../tensor.js";
+import type { WeightFormat } from "./graph-builder.js";
 import { logMelGraph } from "./mel-graph.js";
 import { wav2vec2Graph } from "./wav2vec2-graph.js";
 import { whisperDecoderGraph, whisperEncoderGraph } from "./whisper-graphs.js";
@@ -25,7 +26,7 @@ export type OnnxManifest = {
   graphVersion: number;
   /** SHA-256 of the source `weights.safetensors`. */
   sourceSha256: string;
-} & ({ family: "whisper"; dims: WhisperDims; weights: "float32" | "int8"; graphs: { mel: string; encoder: string; decoder: string } } | { family: "wav2vec2"; config: Wav2Vec2Config; graphs: { wav2vec2: string } });
+} & ({ family: "whisper"; dims: WhisperDims; weights: WeightFormat; graphs: { mel: string; encoder: string; decoder: string } } | { family: "wav2vec2"; config: Wav2Vec2Config; graphs: { wav2vec2: string } });
 
 /** SHA-256 of a file, hex. */
 export function fileSha256(file: string): string {
@@ -45,7 +46,7 @@ export function readMlxWhisper(dir: string): { dims: WhisperDims; weights: Map<s
 }
 
 /** Builds and writes the ONNX graphs and `onnx.json` for an MLX Whisper or wav2vec2 directory. */
-export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean; weights?: "float32" | "int8" } = {}): OnnxManifest {
+export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean; weights?: WeightFormat } = {}): OnnxManifest {
   const weightFormat = options.weights ?? "float32";
   const target = resolve(outDir);
   if (existsSync(target) && !options.force) throw new ConvertError(outDir, "output already exists (use --force to overwrite)");
@@ -55,7 +56,7 @@ export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { forc
   const files = new Map<string, Uint8Array>();
   let manifest: OnnxManifest;
   if (type === "wav2vec2") {
-    if (weightFormat !== "float32") throw new ConvertError(mlxDir, "int8 ONNX graphs are built for Whisper only");
+    if (weightFormat !== "float32") throw new ConvertError(mlxDir, "quantised ONNX graphs are built for Whisper only");
     const config = JSON.parse(readFileSync(configFile, "utf8")) as Wav2Vec2Config;
     const { weights } = readMlxWeightsFloat32(mlxDir, config.quantization);
     files.set("wav2vec2.onnx", wav2vec2Graph(config, weights));

@@ -8,8 +8,8 @@
  */
 import { floatToHalf, halfToFloat, permute, type HostTensor } from "../tensor.js";
 import type { WhisperDims } from "../families/whisper.js";
-import { GraphBuilder } from "./graph-builder.js";
-import { gelu, get, layerNorm, linear, quantizeColumnsInt8, type Weights } from "./layers.js";
+import { GraphBuilder, type WeightFormat } from "./graph-builder.js";
+import { gelu, get, INT4_BLOCK, layerNorm, linear, quantizeBlocksInt4, quantizeColumnsInt8, type Weights } from "./layers.js";
 
 const f32 = (shape: number[], data: Float32Array): HostTensor => ({ dtype: "float32", shape, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 
@@ -54,7 +54,7 @@ function mlp(g: GraphBuilder, w: Weights, x: string, b: string): string {
 }
 
 /** The encoder graph with the cross-attention K/V precompute fused in. */
-export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean; weights?: "float32" | "int8" } = {}): Uint8Array {
+export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean; weights?: WeightFormat } = {}): Uint8Array {
   const g = new GraphBuilder("whisper_encoder", options.weights);
   const D = dims.n_audio_state;
   const H = dims.n_audio_head;
@@ -89,7 +89,7 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
 }
 
 /** One decoder step with a self-attention KV cache. */
-export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { weights?: "float32" | "int8" } = {}): Uint8Array {
+export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { weights?: WeightFormat } = {}): Uint8Array {
   const g = new GraphBuilder("whisper_decoder", options.weights);
   const D = dims.n_text_state;
   const H = dims.n_text_head;
@@ -104,16 +104,40 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
   for (let i = 0; i < dims.n_text_layer; i++) {
     cross.push([g.input(`cross_k_${i}`, { type: "float32", shape: ["batch", H, dh, dims.n_audio_ctx] }), g.input(`cross_v_${i}`, { type: "float32", shape: ["batch", H, dims.n_audio_ctx, dh] })]);
   }
-  // The token embedding, stored once: float32 E [V, D] (Gather rows; logits by Gemm with transB),
-  // or int8 Eᵀ [D, V] with one scale per token (Gather columns; logits by DynamicQuantizeMatMul).
+  // The token embedding is stored once, in the graph's weight format: float32 E [V, D] (Gather
+  // rows; logits by Gemm with transB); int8 Eᵀ [D, V] with one scale per token (Gather columns;
+  // logits by DynamicQuantizeMatMul); or int4 blocks of E (Gather packed rows and unpack the
+  // nibbles; logits by MatMulNBits).
   const E = get(w, "decoder.token_embedding.weight");
-  const int8 = g.weights === "int8" ? quantizeColumnsInt8(E) : undefined;
-  const emb = int8 ? g.initializer("decoder.token_embedding.T.int8", int8.q) : g.initializer("decoder.token_embedding.weight", E);
-  const embScales = int8 ? g.initializer("decoder.token_embedding.scales", int8.scales) : "";
-  const embed = (ids: string) =>
-    int8
-      ? g.op("Mul", [g.op("Transpose", [g.op("Cast", [g.op("Gather", [emb, ids], { axis: 1 })], { to: 1 })], { perm: [1, 2, 0] }), g.op("Unsqueeze", [g.op("Gather", [embScales, ids], { axis: 0 }), g.constInt([2])])])
-      : g.op("Gather", [emb, ids], { axis: 0 });
+  let embed: (ids: string) => string;
+  let logitsOf: (flat: string) => string;
+  if (g.weights === "int8") {
+    const { q, scales } = quantizeColumnsInt8(E);
+    const et = g.initializer("decoder.token_embedding.T.int8", q);
+    const sc = g.initializer("decoder.token_embedding.scales", scales);
+    embed = (ids) => g.op("Mul", [g.op("Transpose", [g.op("Cast", [g.op("Gather", [et, ids], { axis: 1 })], { to: 1 })], { perm: [1, 2, 0] }), g.op("Unsqueeze", [g.op("Gather", [sc, ids], { axis: 0 }), g.constInt([2])])]);
+    logitsOf = (flat) => g.op("DynamicQuantizeMatMul", [flat, et, sc], undefined, "com.microsoft");
+  } else if (g.weights === "int4") {
+    const { q, scales } = quantizeBlocksInt4(E);
+    const packed = g.initializer("decoder.token_embedding.int4", q);
+    const blocks = q.shape[1];
+    const sc = g.initializer("decoder.token_embedding.int4.scales", { ...scales, shape: [E.shape[0], blocks] });
+    embed = (ids) => {
+      const rows = g.op("Gather", [packed, ids], { axis: 0 }); // [B, T, blocks, 16] uint8
+      const four = g.initializer(`nibble_shift_${ids}`, { dtype: "uint8", shape: [], data: Uint8Array.of(4) });
+      const low = g.op("BitShift", [g.op("BitShift", [rows, four], { direction: "LEFT" }), four], { direction: "RIGHT" });
+      const high = g.op("BitShift", [rows, four], { direction: "RIGHT" });
+      // Interleave low/high nibbles back into element order, centre on the zero point 8, scale per block.
+      const vals = g.op("Sub", [g.op("Cast", [g.op("Concat", [g.op("Unsqueeze", [low, g.constInt([4])]), g.op("Unsqueeze", [high, g.constInt([4])])], { axis: 4 })], { to: 1 }), g.constFloat([8], [])]);
+      const scaled = g.op("Mul", [g.op("Reshape", [vals, g.constInt([0, 0, blocks, INT4_BLOCK])]), g.op("Unsqueeze", [g.op("Gather", [sc, ids], { axis: 0 }), g.constInt([3])])]);
+      return g.op("Slice", [g.op("Reshape", [scaled, g.constInt([0, 0, blocks * INT4_BLOCK])]), g.constInt([0]), g.constInt([E.shape[1]]), g.constInt([2])]);
+    };
+    logitsOf = (flat) => g.op("MatMulNBits", [flat, packed, g.op("Reshape", [sc, g.constInt([-1])])], { K: E.shape[1], N: E.shape[0], bits: 4, block_size: INT4_BLOCK }, "com.microsoft");
+  } else {
+    const emb = g.initializer("decoder.token_embedding.weight", E);
+    embed = (ids) => g.op("Gather", [emb, ids], { axis: 0 });
+    logitsOf = (flat) => g.op("Gemm", [flat, emb], { transB: 1 });
+  }
   const T = g.op("Gather", [g.op("Shape", [tokens]), g.constInt([1], [])], { axis: 0 });
   const end = g.op("Add", [offset, T]);
   const one = g.constInt([1], []);
@@ -141,7 +165,7 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
   const out = layerNorm(g, w, x, "decoder.ln");
   // logits = out · Eᵀ through Gemm(transB) on [B·T, D], so E is stored once.
   const flat = g.op("Reshape", [out, g.constInt([-1, D])]);
-  const logits2d = int8 ? g.op("DynamicQuantizeMatMul", [flat, emb, embScales], undefined, "com.microsoft") : g.op("Gemm", [flat, emb], { transB: 1 });
+  const logits2d = logitsOf(flat);
   const shape = g.op("Concat", [g.op("Slice", [g.op("Shape", [tokens]), g.constInt([0]), g.constInt([2])]), g.constInt([dims.n_vocab])], { axis: 0 });
   const logits = g.op("Reshape", [logits2d, shape]);
   g.output(logits, "logits", { type: "float32", shape: ["batch", "tokens", dims.n_vocab] });

@@ -2,6 +2,7 @@
  * The ONNX Runtime implementation of core's `WhisperBackend`. Logits come back to JavaScript,
  * where core's `applyLogitRules` filters them; the KV caches stay ORT tensors between steps.
  */
+import type { WeightFormat } from "@whisperx-mlx/convert";
 import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
 import { OnnxModelError, ort } from "../session.js";
 import { onnxGraphDir } from "../graph-cache.js";
@@ -49,7 +50,7 @@ export class OnnxWhisperBackend implements WhisperBackend {
    * built on first use (float32, or int8 linear layers with `weights: "int8"`) and cached by the
    * weights' hash (`onBuild` hears about that build).
    */
-  static async load(dir: string, options: { onBuild?: (message: string) => void; weights?: "float32" | "int8" } = {}): Promise<OnnxWhisperBackend> {
+  static async load(dir: string, options: { onBuild?: (message: string) => void; weights?: WeightFormat } = {}): Promise<OnnxWhisperBackend> {
     return new OnnxWhisperBackend(await OnnxWhisperModel.load(onnxGraphDir(dir, options.onBuild, options.weights)));
   }
 
