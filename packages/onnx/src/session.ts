@@ -48,10 +48,10 @@ export async function openSession(file: string, contract: GraphContract): Promis
   return session;
 }
 
-/** Runs a session, turning ORT failures into one-line errors naming the graph. */
-export async function runSession(session: ort.InferenceSession, name: string, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.ReturnType> {
+/** Runs a session (all outputs, or only `fetches`), turning ORT failures into one-line errors naming the graph. */
+export async function runSession(session: ort.InferenceSession, name: string, feeds: Record<string, ort.Tensor>, fetches?: string[]): Promise<ort.InferenceSession.ReturnType> {
   try {
-    return await session.run(feeds);
+    return await (fetches ? session.run(feeds, fetches) : session.run(feeds));
   } catch (e) {
     throw new OnnxModelError(`${name}: inference failed (${(e as Error).message.split("\n")[0]})`);
   }

@@ -51,7 +51,7 @@ export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weight
         const t0 = performance.now();
         for (let i = 0; i < o.steps; i++) {
           // The graph makes the greedy choice per row, as real (fixed-rule) decoding uses it.
-          const res = await model.step(Array.from({ length: b }, () => [tokenAt(i)]), offset++, cache, cross);
+          const res = await model.step(Array.from({ length: b }, () => [tokenAt(i)]), offset++, cache, cross, undefined, false);
           cache = res.cache;
         }
         if (r > 0) sample.push((performance.now() - t0) / o.steps);

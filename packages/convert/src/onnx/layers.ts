@@ -72,18 +72,47 @@ export function matMulInt4(g: GraphBuilder, x: string, name: string, weight: Hos
 
 /** Linear layer y = x Wᵀ + b, with W stored in the graph's weight format. */
 export function linear(g: GraphBuilder, w: Weights, x: string, prefix: string, bias = true): string {
-  const weight = get(w, `${prefix}.weight`);
-  const b = bias ? g.initializer(`${prefix}.bias`, get(w, `${prefix}.bias`)) : undefined;
+  return project(g, x, prefix, get(w, `${prefix}.weight`), bias ? get(w, `${prefix}.bias`) : undefined);
+}
+
+/**
+ * Several linear layers over the same input as one matrix product (weights stacked along the
+ * output axis, missing biases as zeros), so the input is read, and for int8 quantised, once.
+ * Returns [..., Σ N_i]; split it with `Split`.
+ */
+export function stackedLinear(g: GraphBuilder, w: Weights, x: string, name: string, layers: { prefix: string; bias: boolean }[]): string {
+  const weights = layers.map((l) => get(w, `${l.prefix}.weight`));
+  const k = weights[0].shape[1];
+  const rows = weights.reduce((n, t) => n + t.shape[0], 0);
+  const stacked = new Float32Array(rows * k);
+  const bias = new Float32Array(rows);
+  let r = 0;
+  layers.forEach((l, i) => {
+    const t = weights[i];
+    stacked.set(new Float32Array(t.data.buffer, t.data.byteOffset, t.shape[0] * k), r * k);
+    if (l.bias) {
+      const b = get(w, `${l.prefix}.bias`);
+      bias.set(new Float32Array(b.data.buffer, b.data.byteOffset, t.shape[0]), r);
+    }
+    r += t.shape[0];
+  });
+  const asTensor = (f: Float32Array, shape: number[]): HostTensor => ({ dtype: "float32", shape, data: new Uint8Array(f.buffer) });
+  return project(g, x, name, asTensor(stacked, [rows, k]), layers.some((l) => l.bias) ? asTensor(bias, [rows]) : undefined);
+}
+
+/** y = x Wᵀ + b for W [N, K] in the graph's weight format; initializers are named after `name`. */
+function project(g: GraphBuilder, x: string, name: string, weight: HostTensor, bias?: HostTensor): string {
+  const b = bias ? g.initializer(`${name}.bias`, bias) : undefined;
   if (g.weights === "int4") {
-    const y = matMulInt4(g, x, `${prefix}.weight`, weight);
+    const y = matMulInt4(g, x, `${name}.weight`, weight);
     return b ? g.op("Add", [y, b]) : y;
   }
   if (g.weights === "int8") {
     const { q, scales } = quantizeColumnsInt8(weight);
-    const inputs = [x, g.initializer(`${prefix}.weight.T.int8`, q), g.initializer(`${prefix}.weight.scales`, scales), "", ...(b ? [b] : [])];
+    const inputs = [x, g.initializer(`${name}.weight.T.int8`, q), g.initializer(`${name}.weight.scales`, scales), "", ...(b ? [b] : [])];
     return g.op("DynamicQuantizeMatMul", b ? inputs : inputs.slice(0, 3), undefined, "com.microsoft");
   }
-  const y = g.op("MatMul", [x, g.initializer(`${prefix}.weight.T`, permute(weight, [1, 0]))]);
+  const y = g.op("MatMul", [x, g.initializer(`${name}.weight.T`, permute(weight, [1, 0]))]);
   return b ? g.op("Add", [y, b]) : y;
 }
 

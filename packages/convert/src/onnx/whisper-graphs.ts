@@ -1,15 +1,17 @@
 /**
  * Whisper as two ONNX graphs, built from MLX-layout float32 weights:
- * - `encoder.onnx`: log-mel [B, n_mels, 3000] → every decoder layer's cross-attention keys
- *   [B, H, Dh, 1500] (pre-scaled by Dh^-0.5, transposed) and values [B, H, 1500, Dh];
- * - `decoder.onnx`: one step with a KV cache: tokens [B, T], offset, past keys [B, H, Dh, P]
- *   and values [B, H, P, Dh] per layer → logits [B, T, V] and the extended caches.
+ * - `encoder.onnx`: log-mel [B, n_mels, 3000] → every decoder layer's cross-attention keys and
+ *   values [B, H, 1500, Dh];
+ * - `decoder.onnx`: one step with a KV cache: tokens [B, T], offset, past keys and values
+ *   [B, H, P, Dh] per layer → logits [B, T, V] and the extended caches.
+ * Attention is ONNX Runtime's fused `com.microsoft` MultiHeadAttention throughout (it owns the
+ * cache concatenation and the 1/√Dh scale); Q/K/V share one matrix product.
  * The token embedding is stored once (Gather for the input, Gemm with transB for the logits).
  */
 import { floatToHalf, halfToFloat, permute, type HostTensor } from "../tensor.js";
 import type { WhisperDims } from "../families/whisper.js";
 import { GraphBuilder, type WeightFormat } from "./graph-builder.js";
-import { gelu, get, INT4_BLOCK, layerNorm, linear, quantizeBlocksInt4, quantizeColumnsInt8, type Weights } from "./layers.js";
+import { gelu, get, INT4_BLOCK, layerNorm, linear, quantizeBlocksInt4, quantizeColumnsInt8, stackedLinear, type Weights } from "./layers.js";
 
 const f32 = (shape: number[], data: Float32Array): HostTensor => ({ dtype: "float32", shape, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 
@@ -36,17 +38,17 @@ function sinusoids(length: number, channels: number, roundToHalf: boolean): Host
   return f32([length, channels], out);
 }
 
-/** [B, T, D] → [B, H, T, Dh] (perm 0213) or [B, H, Dh, T] (perm 0231). */
-function heads(g: GraphBuilder, x: string, nHead: number, dHead: number, perm: number[]): string {
-  return g.op("Transpose", [g.op("Reshape", [x, g.constInt([0, 0, nHead, dHead])])], { perm });
-}
-
-/** Softmax(q kᵀ + mask) v with kᵀ given as [B, H, Dh, S]; returns [B, T, D]. */
-function attend(g: GraphBuilder, q: string, kT: string, v: string, d: number, mask?: string): string {
-  let qk = g.op("MatMul", [q, kT]);
-  if (mask) qk = g.op("Add", [qk, mask]);
-  const o = g.op("MatMul", [g.op("Softmax", [qk], { axis: -1 }), v]);
-  return g.op("Reshape", [g.op("Transpose", [o], { perm: [0, 2, 1, 3] }), g.constInt([0, 0, d])]);
+/**
+ * q, k, v of one decoder attention block from a single stacked projection (the key has no
+ * bias): one input quantisation instead of three per step.
+ */
+function qkv(g: GraphBuilder, w: Weights, x: string, b: string, d: number): string[] {
+  const y = stackedLinear(g, w, x, `${b}.qkv`, [
+    { prefix: `${b}.query`, bias: true },
+    { prefix: `${b}.key`, bias: false },
+    { prefix: `${b}.value`, bias: true },
+  ]);
+  return g.node("Split", [y, g.constInt([d, d, d])], { attrs: { axis: -1 }, nOutputs: 3 });
 }
 
 function mlp(g: GraphBuilder, w: Weights, x: string, b: string): string {
@@ -69,6 +71,7 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
     const b = `encoder.blocks.${i}`;
     const h = layerNorm(g, w, x, `${b}.attn_ln`);
     // ONNX Runtime's fused multi-head attention ([B, T, D] in and out, scale 1/√Dh).
+    // Separate projections here: at 1500 frames a stacked one plus Split measured slower.
     const att = g.node("MultiHeadAttention", [linear(g, w, h, `${b}.attn.query`), linear(g, w, h, `${b}.attn.key`, false), linear(g, w, h, `${b}.attn.value`)], { attrs: { num_heads: H }, domain: "com.microsoft" })[0];
     x = g.op("Add", [x, linear(g, w, att, `${b}.attn.out`)]);
     x = g.op("Add", [x, mlp(g, w, x, b)]);
@@ -77,13 +80,14 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
   g.output(features, "features", { type: "float32", shape: ["batch", dims.n_audio_ctx, D] });
   const Ht = dims.n_text_head;
   const dt = dims.n_text_state / Ht;
-  const kScale = g.constFloat([1 / Math.sqrt(dt)], []);
   for (let i = 0; i < dims.n_text_layer; i++) {
     const b = `decoder.blocks.${i}.cross_attn`;
-    const k = heads(g, g.op("Mul", [linear(g, w, features, `${b}.key`, false), kScale]), Ht, dt, [0, 2, 3, 1]);
-    const v = heads(g, linear(g, w, features, `${b}.value`), Ht, dt, [0, 2, 1, 3]);
-    g.output(k, `cross_k_${i}`, { type: "float32", shape: ["batch", Ht, dt, dims.n_audio_ctx] });
-    g.output(v, `cross_v_${i}`, { type: "float32", shape: ["batch", Ht, dims.n_audio_ctx, dt] });
+    const toHeads = (x: string, name: string) => {
+      g.node("Transpose", [g.op("Reshape", [x, g.constInt([0, 0, Ht, dt])])], { attrs: { perm: [0, 2, 1, 3] }, outputs: [name] });
+      g.output(name, name, { type: "float32", shape: ["batch", Ht, dims.n_audio_ctx, dt] });
+    };
+    toHeads(linear(g, w, features, `${b}.key`, false), `cross_k_${i}`);
+    toHeads(linear(g, w, features, `${b}.value`), `cross_v_${i}`);
   }
   return g.toBytes({ "whisperx-mlx:graph": "whisper-encoder", "whisperx-mlx:dims": JSON.stringify(dims) });
 }
@@ -99,10 +103,10 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
   const past: [string, string][] = [];
   const cross: [string, string][] = [];
   for (let i = 0; i < dims.n_text_layer; i++) {
-    past.push([g.input(`past_k_${i}`, { type: "float32", shape: ["batch", H, dh, "past"] }), g.input(`past_v_${i}`, { type: "float32", shape: ["batch", H, "past", dh] })]);
+    past.push([g.input(`past_k_${i}`, { type: "float32", shape: ["batch", H, "past", dh] }), g.input(`past_v_${i}`, { type: "float32", shape: ["batch", H, "past", dh] })]);
   }
   for (let i = 0; i < dims.n_text_layer; i++) {
-    cross.push([g.input(`cross_k_${i}`, { type: "float32", shape: ["batch", H, dh, dims.n_audio_ctx] }), g.input(`cross_v_${i}`, { type: "float32", shape: ["batch", H, dims.n_audio_ctx, dh] })]);
+    cross.push([g.input(`cross_k_${i}`, { type: "float32", shape: ["batch", H, dims.n_audio_ctx, dh] }), g.input(`cross_v_${i}`, { type: "float32", shape: ["batch", H, dims.n_audio_ctx, dh] })]);
   }
   // The token embedding is stored once, in the graph's weight format: float32 E [V, D] (Gather
   // rows; logits by Gemm with transB); int8 Eᵀ [D, V] with one scale per token (Gather columns;
@@ -146,20 +150,18 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
   // Causal mask over [T, offset + T]: query t (at position offset + t) sees keys 0 … offset + t.
   const cols = g.op("Range", [g.constInt([0], []), end, one]);
   const hidden = g.op("Greater", [g.op("Unsqueeze", [cols, g.constInt([0])]), g.op("Unsqueeze", [positions, g.constInt([1])])]);
-  const mask = g.op("Where", [hidden, g.constFloat([-Infinity], []), g.constFloat([0], [])]);
-  const qScale = g.constFloat([1 / Math.sqrt(dh)], []);
+  const mask = g.op("Unsqueeze", [g.op("Where", [hidden, g.constFloat([-Infinity], []), g.constFloat([0], [])]), g.constInt([0, 1])]); // [1, 1, T, offset + T]
+  const mha = { num_heads: H };
   for (let i = 0; i < dims.n_text_layer; i++) {
     const b = `decoder.blocks.${i}`;
-    const h = layerNorm(g, w, x, `${b}.attn_ln`);
-    const q = heads(g, g.op("Mul", [linear(g, w, h, `${b}.attn.query`), qScale]), H, dh, [0, 2, 1, 3]);
-    const kT = g.op("Concat", [past[i][0], heads(g, linear(g, w, h, `${b}.attn.key`, false), H, dh, [0, 2, 3, 1])], { axis: 3 });
-    const v = g.op("Concat", [past[i][1], heads(g, linear(g, w, h, `${b}.attn.value`), H, dh, [0, 2, 1, 3])], { axis: 2 });
-    g.output(kT, `present_k_${i}`, { type: "float32", shape: ["batch", H, dh, "total"] });
-    g.output(v, `present_v_${i}`, { type: "float32", shape: ["batch", H, "total", dh] });
-    x = g.op("Add", [x, linear(g, w, attend(g, q, kT, v, D, mask), `${b}.attn.out`)]);
-    const hc = layerNorm(g, w, x, `${b}.cross_attn_ln`);
-    const qc = heads(g, linear(g, w, hc, `${b}.cross_attn.query`), H, dh, [0, 2, 1, 3]);
-    x = g.op("Add", [x, linear(g, w, attend(g, qc, cross[i][0], cross[i][1], D), `${b}.cross_attn.out`)]);
+    const [q, k, v] = qkv(g, w, layerNorm(g, w, x, `${b}.attn_ln`), `${b}.attn`, D);
+    const [att] = g.node("MultiHeadAttention", [q, k, v, "", "", mask, past[i][0], past[i][1]], { attrs: mha, domain: "com.microsoft", outputs: [`self_attn_${i}`, `present_k_${i}`, `present_v_${i}`] });
+    g.output(`present_k_${i}`, `present_k_${i}`, { type: "float32", shape: ["batch", H, "total", dh] });
+    g.output(`present_v_${i}`, `present_v_${i}`, { type: "float32", shape: ["batch", H, "total", dh] });
+    x = g.op("Add", [x, linear(g, w, att, `${b}.attn.out`)]);
+    const qc = linear(g, w, layerNorm(g, w, x, `${b}.cross_attn_ln`), `${b}.cross_attn.query`);
+    const crossAtt = g.node("MultiHeadAttention", [qc, cross[i][0], cross[i][1]], { attrs: mha, domain: "com.microsoft" })[0];
+    x = g.op("Add", [x, linear(g, w, crossAtt, `${b}.cross_attn.out`)]);
     x = g.op("Add", [x, mlp(g, w, x, b)]);
   }
   const out = layerNorm(g, w, x, "decoder.ln");
@@ -174,8 +176,10 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
   const bias = g.input("logit_bias", { type: "float32", shape: ["bias_rows", dims.n_vocab] });
   const last = g.op("Add", [g.op("Gather", [logits, g.op("Sub", [T, one])], { axis: 1 }), bias]); // [B, V]
   const token = g.op("ArgMax", [last], { axis: -1, keepdims: 1 });
-  const lse = g.op("ReduceLogSumExp", [last], { axes: [-1], keepdims: 1 });
+  // LogSoftmax, not ReduceLogSumExp: ORT's LogSoftmax is vectorised, its ReduceLogSumExp took
+  // 0.33 ms per step over the vocabulary at batch 1.
+  const logprobs = g.op("LogSoftmax", [last], { axis: -1 });
   g.output(g.op("Squeeze", [token, g.constInt([1])]), "token", { type: "int64", shape: ["batch"] });
-  g.output(g.op("Squeeze", [g.op("Sub", [g.op("GatherElements", [last, token], { axis: 1 }), lse]), g.constInt([1])]), "token_logprob", { type: "float32", shape: ["batch"] });
+  g.output(g.op("Squeeze", [g.op("GatherElements", [logprobs, token], { axis: 1 }), g.constInt([1])]), "token_logprob", { type: "float32", shape: ["batch"] });
   return g.toBytes({ "whisperx-mlx:graph": "whisper-decoder", "whisperx-mlx:dims": JSON.stringify(dims) });
 }

@@ -124,7 +124,8 @@ export class OnnxWhisperBackend implements WhisperBackend {
         return m.ranges.length === 0 && !m.checkTimestampProbability;
       });
       const bias = fixed ? this.suppressBias(i === 0 ? [...rules.suppressedAtBegin, ...rules.alwaysSuppressed] : rules.alwaysSuppressed) : undefined;
-      const step = await this.model.step(input, offset, cache, cross, bias);
+      // Logits come back only where they are read: the no-speech probability and non-fixed steps.
+      const step = await this.model.step(input, offset, cache, cross, bias, i === 0 || !fixed);
       const T = input[0].length;
       offset += T;
       cache = step.cache;
