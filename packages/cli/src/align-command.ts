@@ -8,11 +8,12 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { align, loadAudio, writeResult, type OutputFormat, type Segment, type InterpolateMethod } from "@whisperx-mlx/core";
 import { Wav2Vec2Mlx } from "@whisperx-mlx/mlx-native";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
-import { BUNDLED_ALIGN_MODEL } from "./paths.js";
+import { resolveAlignModel } from "./models.js";
+import { BUNDLED_MODEL } from "./paths.js";
 
 const FLAGS: Record<string, FlagSpec> = {
   transcript: { kind: "string", help: "the transcript: .txt (one segment) or .json (a WhisperX result)" },
-  align_model: { kind: "string", default: null, help: "a converted wav2vec2 MLX directory (default: the bundled demo aligner)" },
+  align_model: { kind: "string", default: null, help: "a wav2vec2 MLX directory, Hub id or torchaudio bundle (default: the bundled demo aligner for English, WhisperX's default for other languages)" },
   language: { kind: "string", default: "en", help: "language of the transcript" },
   interpolate_method: { kind: "string", default: "nearest", choices: ["nearest", "linear", "ignore"], help: "how to fill unaligned sentence times" },
   return_char_alignments: { kind: "switch", help: "return character-level alignments" },
@@ -52,7 +53,8 @@ export async function alignMain(argv: string[]): Promise<number> {
     const audioPath = positional[0];
     const audio = await loadAudio(audioPath);
     const segments = readTranscript(flags.transcript, audio.length / 16000);
-    const model = Wav2Vec2Mlx.load((flags.align_model as string | null) ?? BUNDLED_ALIGN_MODEL);
+    const dir = await resolveAlignModel(flags.align_model as string | null, flags.language as string, BUNDLED_MODEL, { log: (m) => process.stderr.write(`whisperx align: ${m}\n`) });
+    const model = Wav2Vec2Mlx.load(dir);
     const result = await align(segments, audio, { vocab: model.config.vocab, emissions: (a) => model.emissions(a) }, {
       language: flags.language as string,
       interpolateMethod: flags.interpolate_method as InterpolateMethod,

@@ -2,10 +2,10 @@ import type { FlagSpec } from "./args.js";
 
 /** WhisperX's command-line flags (names and defaults of `whisperx/__main__.py`). */
 export const WHISPERX_FLAGS: Record<string, FlagSpec> = {
-  model: { kind: "string", default: null, help: "MLX model directory or name (default: the bundled demo model)" },
+  model: { kind: "string", default: null, help: "MLX model directory, Whisper name (tiny … large-v3-turbo) or Hub id, downloaded and converted once (default: the bundled demo model)" },
   backend: { kind: "string", default: "auto", choices: ["auto", "mlx", "onnx"], help: "inference engine: MLX, ONNX Runtime (graphs built from the MLX model on first use), or auto (MLX on Apple Silicon, ONNX Runtime elsewhere)" },
-  model_dir: { kind: "string", default: null, help: "directory to save/load models" },
-  model_cache_only: { kind: "bool", default: false, help: "use cached models only" },
+  model_dir: { kind: "string", default: null, help: "Hugging Face cache for downloaded models (default: $HF_HUB_CACHE or ~/.cache/huggingface/hub)" },
+  model_cache_only: { kind: "bool", default: false, help: "use cached models only (no downloads)" },
   device: { kind: "string", default: "cpu", help: "accepted for compatibility; MLX picks its device" },
   device_index: { kind: "int", default: 0, help: "accepted for compatibility" },
   batch_size: { kind: "int", default: 8, help: "preferred batch size for inference" },
@@ -16,7 +16,7 @@ export const WHISPERX_FLAGS: Record<string, FlagSpec> = {
   log_level: { kind: "string", default: null, help: "accepted for compatibility" },
   task: { kind: "string", default: "transcribe", choices: ["transcribe", "translate"], help: "transcribe or translate to English" },
   language: { kind: "string", default: null, help: "language spoken in the audio (default: detect)" },
-  align_model: { kind: "string", default: null, help: "phoneme-level ASR model for alignment" },
+  align_model: { kind: "string", default: null, help: "phoneme-level ASR model for alignment: a wav2vec2 MLX directory, Hub id or torchaudio bundle" },
   interpolate_method: { kind: "string", default: "nearest", choices: ["nearest", "linear", "ignore"], help: "how to fill unaligned words" },
   no_align: { kind: "switch", help: "do not run phoneme alignment" },
   word_timestamps: { kind: "string", default: "wav2vec2", choices: ["wav2vec2", "dtw"], help: "word times from wav2vec2 forced alignment (WhisperX) or Whisper's cross-attention DTW (openai-whisper; needs --vad_method none)" },

@@ -3,7 +3,7 @@
  * `whisperx`: WhisperX's command line on MLX. Exit codes: 0 all files done, 1 some files
  * failed (each reported on one line), 2 bad usage or model.
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import {
   AudioLoadError,
   formatTimestamp,
@@ -28,20 +28,9 @@ import { expandGlobs } from "./expand-globs.js";
 import { alignMain } from "./align-command.js";
 import { helpText, parseFlags, UsageError } from "./args.js";
 import { relaunchTuned } from "./launch.js";
-import { BUNDLED_ALIGN_MODEL, BUNDLED_MODEL, BUNDLED_SILERO_MLX } from "./paths.js";
-import { DEFAULT_ALIGN_MODELS } from "./align-models.js";
+import { BUNDLED_SILERO_MLX } from "./paths.js";
+import { resolveAlignModel, resolveWhisperModel } from "./models.js";
 import { WHISPERX_FLAGS } from "./whisperx-flags.js";
-
-const KNOWN_NAMES = ["tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en", "large", "large-v1", "large-v2", "large-v3", "large-v3-turbo", "turbo"];
-
-function resolveModel(name: string | null): string {
-  if (name === null) return BUNDLED_MODEL;
-  if (existsSync(name) && statSync(name).isDirectory()) return name;
-  if (KNOWN_NAMES.includes(name) || /^[\w.-]+\/[\w.-]+$/.test(name)) {
-    throw new UsageError(`model '${name}': Hub downloads are not available in this version; pass an MLX model directory (see README)`);
-  }
-  throw new UsageError(`model '${name}': no such model directory`);
-}
 
 /**
  * The engine for `--backend`: `auto` is MLX on Apple Silicon and ONNX Runtime elsewhere (MLX has
@@ -51,18 +40,6 @@ function chooseEngine(flag: "auto" | "mlx" | "onnx", dtw: boolean): "mlx" | "onn
   if (flag === "onnx" && dtw) throw new UsageError("--word_timestamps dtw needs --backend mlx (the ONNX graphs do not output cross-attention weights)");
   if (flag !== "auto") return flag;
   return dtw || (process.platform === "darwin" && process.arch === "arm64") ? "mlx" : "onnx";
-}
-
-/** The alignment model for a language: `--align_model` (a local MLX dir), else the default. */
-function resolveAlignModel(name: string | null, language: string): string {
-  if (name !== null) {
-    if (existsSync(name) && statSync(name).isDirectory()) return name;
-    throw new UsageError(`align model '${name}': not a local MLX model directory; Hub downloads are not available in this version`);
-  }
-  if (language === "en") return BUNDLED_ALIGN_MODEL;
-  const hub = DEFAULT_ALIGN_MODELS[language];
-  if (!hub) throw new UsageError(`no default alignment model for language '${language}'; pass --align_model or --no_align`);
-  throw new UsageError(`the default alignment model for '${language}' is ${hub}, which must be downloaded from the Hub (not available in this version); pass --align_model <converted dir> or --no_align`);
 }
 
 function temperatures(t: number, increment: number | null): number[] {
@@ -101,7 +78,12 @@ export async function main(argv: string[]): Promise<number> {
     if (files.length === 0) throw new UsageError("the following arguments are required: audio");
     if (f.vad_method === "pyannote") throw new UsageError("--vad_method pyannote is not available in this version; use silero (or none)");
     if (f.diarize) throw new UsageError("--diarize is not available in this version yet");
-    const modelDir = resolveModel(f.model as string | null);
+    // WhisperX's --model_dir is the download root; --model_cache_only forbids downloads.
+    const fetchOptions = {
+      log: (m: string) => process.stderr.write(`whisperx: ${m}\n`),
+      hub: { ...(f.model_dir ? { cacheDir: f.model_dir as string } : {}), ...(f.model_cache_only ? { offline: true } : {}) },
+    };
+    const modelDir = await resolveWhisperModel(f.model as string | null, fetchOptions);
     const outputDir = f.output_dir as string;
     mkdirSync(outputDir, { recursive: true });
     const verbose = f.verbose as boolean;
@@ -115,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     const doAlign = !f.no_align && !dtw && f.task !== "translate";
     const aligners = new Map<string, AlignModel>();
     const alignerFor = async (language: string): Promise<AlignModel> => {
-      const dir = resolveAlignModel(f.align_model as string | null, language);
+      const dir = await resolveAlignModel(f.align_model as string | null, language, modelDir, fetchOptions);
       let a = aligners.get(dir);
       if (!a) {
         // The aligner runs on the same engine as the transcription.

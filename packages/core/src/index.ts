@@ -24,3 +24,5 @@ export * from "./align/sentences.js";
 export * from "./align/align.js";
 export * from "./transcribe/timing.js";
 export * from "./decoding/apply-rules.js";
+export * from "./hub/hub-cache.js";
+export * from "./hub/url-download.js";
