@@ -14,7 +14,7 @@ export interface KvCache {
   v: ort.Tensor[];
 }
 
-/** Cross-attention keys/values of a batch of windows, per decoder layer. */
+/** Cross-attention keys [B, H, 1500, Dh] and transposed values [B, H, Dh, 1500] of a batch of windows, per decoder layer. */
 export interface CrossCache {
   k: ort.Tensor[];
   v: ort.Tensor[];
