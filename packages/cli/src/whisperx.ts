@@ -34,12 +34,11 @@ import { WHISPERX_FLAGS } from "./whisperx-flags.js";
 
 /**
  * The engine for `--backend`: `auto` is MLX on Apple Silicon and ONNX Runtime elsewhere (MLX has
- * only a slow CPU backend there), except that cross-attention DTW needs MLX.
+ * only a slow CPU backend there).
  */
-function chooseEngine(flag: "auto" | "mlx" | "onnx", dtw: boolean): "mlx" | "onnx" {
-  if (flag === "onnx" && dtw) throw new UsageError("--word_timestamps dtw needs --backend mlx (the ONNX graphs do not output cross-attention weights)");
+function chooseEngine(flag: "auto" | "mlx" | "onnx"): "mlx" | "onnx" {
   if (flag !== "auto") return flag;
-  return dtw || (process.platform === "darwin" && process.arch === "arm64") ? "mlx" : "onnx";
+  return process.platform === "darwin" && process.arch === "arm64" ? "mlx" : "onnx";
 }
 
 function temperatures(t: number, increment: number | null): number[] {
@@ -88,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     mkdirSync(outputDir, { recursive: true });
     const verbose = f.verbose as boolean;
     const dtw = f.word_timestamps === "dtw";
-    const engine = chooseEngine(f.backend as "auto" | "mlx" | "onnx", dtw);
+    const engine = chooseEngine(f.backend as "auto" | "mlx" | "onnx");
     if (verbose) process.stderr.write(`whisperx: backend ${engine}${f.backend === "auto" ? " (auto)" : ""}\n`);
     const backend: WhisperBackend =
       engine === "mlx" ? MlxWhisperBackend.load(modelDir) : await OnnxWhisperBackend.load(modelDir, { onBuild: (m) => process.stderr.write(`whisperx: ${m}\n`), weights: f.compute_type === "int8" || f.compute_type === "int4" ? f.compute_type : "float32" });

@@ -109,9 +109,9 @@ describe("whisperx CLI, alignment", () => {
 });
 
 describe("whisperx CLI, --word_timestamps dtw", () => {
-  it("writes openai-whisper's word times on the sequential path", async () => {
+  it.each(["mlx", "onnx"])("writes openai-whisper's word times on the sequential path (%s)", async (backend) => {
     const out = mkdtempSync(join(tmpdir(), "dtw-"));
-    const r = await runCli("whisperx", [`${SYNTH}/audio/eval_000.wav`, "--vad_method", "none", "--word_timestamps", "dtw", "--language", "en", "-o", out, "-f", "json", "--verbose", "False"]);
+    const r = await runCli("whisperx", [`${SYNTH}/audio/eval_000.wav`, "--vad_method", "none", "--word_timestamps", "dtw", "--backend", backend, "--language", "en", "-o", out, "-f", "json", "--verbose", "False"]);
     expect(r.code, r.stderr).toBe(0);
     const got = JSON.parse(readFileSync(join(out, "eval_000.json"), "utf8")) as { word_segments: { word: string; start: number; end: number }[] };
     const ref = (JSON.parse(readFileSync(`${SYNTH}/refs.json`, "utf8")).clips as { id: string; transcribe_word_timestamps: { segments: { words: { word: string; start: number; end: number }[] }[] } }[])

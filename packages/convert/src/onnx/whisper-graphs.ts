@@ -3,7 +3,8 @@
  * - `encoder.onnx`: log-mel [B, n_mels, 3000] → every decoder layer's cross-attention keys
  *   [B, H, 1500, Dh] and transposed values [B, H, Dh, 1500];
  * - `decoder.onnx`: one step with a KV cache: tokens [B, T], offset, past keys and values
- *   [B, H, P, Dh] per layer → logits [B, T, V] and the extended caches.
+ *   [B, H, P, Dh] per layer → logits [B, T, V], the extended caches, and each layer's scaled
+ *   cross-attention scores [B, H, 1500, T] (for DTW word timestamps).
  * Self-attention is ONNX Runtime's fused `com.microsoft` MultiHeadAttention (it owns the cache
  * concatenation and the 1/√Dh scale), with Q/K/V from one matrix product; cross-attention is two
  * matrix products laid out for the CPU (see `crossAttention`).
@@ -59,9 +60,11 @@ function qkv(g: GraphBuilder, w: Weights, x: string, b: string, d: number): stri
  * packs all S keys per head every step, and cross-attention then took ~1 ms of a 2.7 ms int8
  * step at tiny dims, batch 1.
  */
-function crossAttention(g: GraphBuilder, q: string, k: string, vT: string, nHead: number, dHead: number): string {
+function crossAttention(g: GraphBuilder, q: string, k: string, vT: string, nHead: number, dHead: number, scoresName: string): string {
   const qT = g.op("Transpose", [g.op("Reshape", [g.op("Mul", [q, g.constFloat([1 / Math.sqrt(dHead)], [])]), g.constInt([0, 0, nHead, dHead])])], { perm: [0, 2, 3, 1] }); // [B, H, Dh, T]
-  const p = g.op("Softmax", [g.op("MatMul", [k, qT])], { axis: 2 }); // [B, H, S, T]
+  // The scaled scores are also a graph output, for word timestamps by DTW (fetched only then).
+  const [scores] = g.node("MatMul", [k, qT], { outputs: [scoresName] }); // [B, H, S, T]
+  const p = g.op("Softmax", [scores], { axis: 2 });
   const o = g.op("MatMul", [vT, p]); // [B, H, Dh, T]
   return g.op("Reshape", [g.op("Transpose", [o], { perm: [0, 3, 1, 2] }), g.constInt([0, 0, nHead * dHead])]);
 }
@@ -175,7 +178,8 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
     g.output(`present_v_${i}`, `present_v_${i}`, { type: "float32", shape: ["batch", H, "total", dh] });
     x = g.op("Add", [x, linear(g, w, att, `${b}.attn.out`)]);
     const qc = linear(g, w, layerNorm(g, w, x, `${b}.cross_attn_ln`), `${b}.cross_attn.query`);
-    x = g.op("Add", [x, linear(g, w, crossAttention(g, qc, cross[i][0], cross[i][1], H, dh), `${b}.cross_attn.out`)]);
+    x = g.op("Add", [x, linear(g, w, crossAttention(g, qc, cross[i][0], cross[i][1], H, dh, `cross_qk_${i}`), `${b}.cross_attn.out`)]);
+    g.output(`cross_qk_${i}`, `cross_qk_${i}`, { type: "float32", shape: ["batch", H, dims.n_audio_ctx, "tokens"] });
     x = g.op("Add", [x, mlp(g, w, x, b)]);
   }
   const out = layerNorm(g, w, x, "decoder.ln");

@@ -4,7 +4,7 @@
  */
 import type { WeightFormat } from "@whisperx-mlx/convert";
 import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
-import { OnnxModelError, ort } from "../session.js";
+import { ort } from "../session.js";
 import { onnxGraphDir } from "../graph-cache.js";
 import { OnnxWhisperModel, type CrossCache, type KvCache } from "./model.js";
 
@@ -171,8 +171,32 @@ export class OnnxWhisperBackend implements WhisperBackend {
     return t;
   }
 
-  async alignmentWeights(): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }> {
-    throw new OnnxModelError("--word_timestamps dtw needs cross-attention weights, which the ONNX graphs do not output yet; use the MLX backend or wav2vec2 alignment");
+  async alignmentWeights(mel: MelHandle, seek: number, size: number, tokens: number[], heads: [number, number][], textStart: number, textEnd: number): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }> {
+    const cross = await this.model.encode(this.window(mel, seek, size), 1);
+    const { logits, scores } = await this.model.crossScores(tokens, cross);
+    const T = tokens.length;
+    const S = this.dims.n_audio_ctx;
+    const V = this.dims.n_vocab;
+    const frames = Math.floor(size / 2);
+    // heads × tokens × frames: softmax over the frames of the window's content (timing.py).
+    const weights = new Float32Array(heads.length * T * frames);
+    heads.forEach(([layer, head], i) => {
+      const qk = scores[layer];
+      for (let t = 0; t < T; t++) {
+        const at = (f: number) => qk[(head * S + f) * T + t];
+        let m = -Infinity;
+        for (let f = 0; f < frames; f++) m = Math.max(m, at(f));
+        let sum = 0;
+        for (let f = 0; f < frames; f++) sum += Math.exp(at(f) - m);
+        const row = (i * T + t) * frames;
+        for (let f = 0; f < frames; f++) weights[row + f] = Math.exp(at(f) - m) / sum;
+      }
+    });
+    // Probabilities of the text tokens over the text vocabulary only (logits[:, :eot]).
+    const eot = V >= 51865 ? 50257 : 50256;
+    const textTokenProbs: number[] = [];
+    for (let r = textStart; r < textEnd; r++) textTokenProbs.push(softmaxAt(logits.subarray((r - 1) * V, (r - 1) * V + eot), tokens[r]));
+    return { weights, tokenCount: T, frames, textTokenProbs };
   }
 
   async detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]> {

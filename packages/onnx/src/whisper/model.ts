@@ -42,7 +42,7 @@ export class OnnxWhisperModel {
     const decoder = await openSession(join(dir, manifest.graphs.decoder), {
       role: "Whisper decoder",
       inputs: ["tokens", "offset", "logit_bias", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
-      outputs: ["logits", "token", "token_logprob", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`])],
+      outputs: ["logits", "token", "token_logprob", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`, `cross_qk_${i}`])],
     });
     return new OnnxWhisperModel(dir, d, mel, encoder, decoder);
   }
@@ -110,6 +110,28 @@ export class OnnxWhisperModel {
 
   private get stepFetches(): string[] {
     return ["token", "token_logprob", ...Array.from({ length: this.dims.n_text_layer }, (_, i) => [`present_k_${i}`, `present_v_${i}`]).flat()];
+  }
+
+  /**
+   * One pass over a whole token sequence (batch 1, empty cache): the logits [T, V] and each
+   * decoder layer's scaled cross-attention scores [H, 1500, T], for DTW word timestamps.
+   */
+  async crossScores(tokens: number[], cross: CrossCache): Promise<{ logits: Float32Array; scores: Float32Array[] }> {
+    const layers = Array.from({ length: this.dims.n_text_layer }, (_, i) => `cross_qk_${i}`);
+    const feeds: Record<string, ort.Tensor> = {
+      tokens: new ort.Tensor("int64", BigInt64Array.from(tokens.map((t) => BigInt(t))), [1, tokens.length]),
+      offset: new ort.Tensor("int64", BigInt64Array.from([0n]), []),
+      logit_bias: (this.zeroBias ??= new ort.Tensor("float32", new Float32Array(this.dims.n_vocab), [1, this.dims.n_vocab])),
+    };
+    const empty = this.emptyCache(1);
+    for (let i = 0; i < this.dims.n_text_layer; i++) {
+      feeds[`past_k_${i}`] = empty.k[i];
+      feeds[`past_v_${i}`] = empty.v[i];
+      feeds[`cross_k_${i}`] = cross.k[i];
+      feeds[`cross_v_${i}`] = cross.v[i];
+    }
+    const out = await runSession(this.decoder, "decoder graph", feeds, ["logits", ...layers]);
+    return { logits: out.logits.data as Float32Array, scores: layers.map((n) => out[n].data as Float32Array) };
   }
 
   /** Keeps only the given batch rows of a cache (finished rows drop out). */
