@@ -88,9 +88,10 @@ export async function runArchitecture(o: ArchitectureOptions): Promise<Architect
     const sample: number[] = [];
     for (let r = 0; r <= o.repeats; r++) {
       const cache: SelfAttentionCache[] = [];
-      let hidden = model.decodeHidden(mx.array(Array.from({ length: b }, () => SOT_SEQUENCE), mx.int32), cross, cache, 0);
+      const prompt = promptForTimedSteps(o.steps);
+      let hidden = model.decodeHidden(mx.array(Array.from({ length: b }, () => prompt), mx.int32), cross, cache, 0);
       mx.eval(mx.argmax(model.logits(hidden.index(mx.Slice(), -1)), -1));
-      let offset = SOT_SEQUENCE.length;
+      let offset = prompt.length;
       const t0 = performance.now();
       for (let i = 0; i < o.steps; i++) {
         hidden = model.decodeHidden(mx.array(Array.from({ length: b }, () => [tokenAt(i)]), mx.int32), cross, cache, offset++);
@@ -106,6 +107,17 @@ export async function runArchitecture(o: ArchitectureOptions): Promise<Architect
   }
   const { rtf, rtfBest } = realTimeFactors(melMs, encoderMsPerWindow[bestEncoderBatch], decoderMsPerStep, o.decoderBatches);
   return { engine: "mlx", arch: o.arch, precision: o.precision, melMs, encoderMsPerWindow, bestEncoderBatch, decoderMsPerStep, rtf, rtfBest };
+}
+
+/**
+ * The prompt that precedes the timed forced steps: the SOT sequence, then filler tokens so that
+ * the timed steps sit around the mean position of a 90-token window (a step reads a KV cache as
+ * long as its position). With 90 steps that is the SOT sequence alone; with `--quick`'s 32 the
+ * timed steps are positions 33–64 rather than 4–35, which would flatter longer decodes.
+ */
+export function promptForTimedSteps(steps: number): number[] {
+  const start = Math.max(SOT_SEQUENCE.length, Math.round(SOT_SEQUENCE.length + (TOKENS_PER_WINDOW - steps) / 2));
+  return [...SOT_SEQUENCE, ...Array.from({ length: start - SOT_SEQUENCE.length }, (_, i) => 440 + i)];
 }
 
 /**

@@ -8,9 +8,7 @@ import { N_SAMPLES } from "@whisperx-mlx/core";
 import { onnxGraphDir, OnnxWhisperModel, ort, type CrossCache } from "@whisperx-mlx/onnx";
 import { randomWhisperModel, type WhisperArchitecture } from "../random-whisper.js";
 import { summarize, timeRuns, type SampleStats } from "../stats.js";
-import { realTimeFactors, type ArchitectureResult } from "./architecture.js";
-
-const SOT_SEQUENCE = [50258, 50259, 50359, 50363];
+import { promptForTimedSteps, realTimeFactors, type ArchitectureResult } from "./architecture.js";
 
 function tile(t: ort.Tensor, b: number): ort.Tensor {
   const src = t.data as Float32Array;
@@ -46,8 +44,9 @@ export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weight
       const cross: CrossCache = { k: one.k.map((t) => tile(t, b)), v: one.v.map((t) => tile(t, b)), batch: b };
       const sample: number[] = [];
       for (let r = 0; r <= o.repeats; r++) {
-        let { cache } = await model.step(Array.from({ length: b }, () => SOT_SEQUENCE), 0, model.emptyCache(b), cross);
-        let offset = SOT_SEQUENCE.length;
+        const prompt = promptForTimedSteps(o.steps);
+        let { cache } = await model.step(Array.from({ length: b }, () => prompt), 0, model.emptyCache(b), cross);
+        let offset = prompt.length;
         const t0 = performance.now();
         for (let i = 0; i < o.steps; i++) {
           // The graph makes the greedy choice per row, as real (fixed-rule) decoding uses it.
