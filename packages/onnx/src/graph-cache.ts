@@ -5,10 +5,11 @@
  * read-only, `$XDG_CACHE_HOME/whisperx-mlx/onnx/<same>/`), and reused while the weights and the
  * graph version match.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { convertMlxToOnnx, fileSha256, ONNX_GRAPH_VERSION, type OnnxManifest, type WeightFormat } from "@whisperx-mlx/convert";
+import { writeFileAtomic } from "@whisperx-mlx/core";
 import { OnnxModelError } from "./session.js";
 
 /** Reads `onnx.json` of a graph directory, checking the family and graph version. */
@@ -34,6 +35,31 @@ function writableDir(dir: string): boolean {
   }
 }
 
+/**
+ * SHA-256 of the weights file, remembered in `<dir>/.onnx-cache/source.json` under the file's
+ * size, mtime and inode (git's trick): hashing costs 0.1–0.25 s a run at the bundled models' size
+ * and far more for real ones; a rewritten file changes its mtime and is hashed again.
+ */
+export function weightsSha256(dir: string, weightsFile = join(dir, "weights.safetensors")): string {
+  const st = statSync(weightsFile);
+  const stamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  const memo = join(dir, ".onnx-cache", "source.json");
+  try {
+    const m = JSON.parse(readFileSync(memo, "utf8")) as typeof stamp & { sha256: string };
+    if (m.size === stamp.size && m.mtimeMs === stamp.mtimeMs && m.ino === stamp.ino && /^[0-9a-f]{64}$/.test(m.sha256)) return m.sha256;
+  } catch {
+    // not remembered yet
+  }
+  const sha256 = fileSha256(weightsFile);
+  try {
+    mkdirSync(join(dir, ".onnx-cache"), { recursive: true });
+    writeFileAtomic(memo, JSON.stringify({ ...stamp, sha256 }) + "\n");
+  } catch {
+    // a read-only model directory: hash every time
+  }
+  return sha256;
+}
+
 /** The directory of ONNX graphs for `dir` (an ONNX model directory, or an MLX one to convert). */
 export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, weights: WeightFormat = "float32"): string {
   if (existsSync(join(dir, "onnx.json"))) return dir;
@@ -41,7 +67,7 @@ export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, w
   if (!existsSync(join(dir, "config.json")) || !existsSync(weightsFile)) throw new OnnxModelError(`${dir}: neither an ONNX model directory (onnx.json) nor an MLX model directory (config.json + weights.safetensors)`);
   let sha: string;
   try {
-    sha = fileSha256(weightsFile);
+    sha = weightsSha256(dir, weightsFile);
   } catch (e) {
     throw new OnnxModelError(`${weightsFile}: cannot read (${(e as Error).message.split("\n")[0]})`);
   }

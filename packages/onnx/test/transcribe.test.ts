@@ -2,13 +2,14 @@
  * Sequential transcription on the ONNX backend (graphs built from the bundled MLX model through
  * the graph cache) against openai-whisper's transcripts of all 37 visible clips.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadAudio, transcribe } from "@whisperx-mlx/core";
-import { OnnxWhisperBackend } from "../src/index.js";
+import { fileSha256 } from "@whisperx-mlx/convert";
+import { OnnxWhisperBackend, weightsSha256 } from "../src/index.js";
 import { SYNTH } from "./shared.js";
 
 const BUNDLED = fileURLToPath(new URL("../../../fixtures/models/synth-whisper-256-mlx", import.meta.url));
@@ -32,6 +33,21 @@ describe("transcribe on ONNX Runtime", () => {
     expect(built[0]).toMatch(/building ONNX graphs .* \(once\)/);
     await OnnxWhisperBackend.load(model, { onBuild: (m) => built.push(m) });
     expect(built).toHaveLength(1);
+  });
+
+  it("remembers the weights' hash under their size, mtime and inode, and hashes a rewritten file again", () => {
+    const weights = join(model, "weights.safetensors");
+    const memo = join(model, ".onnx-cache", "source.json");
+    const real = fileSha256(weights);
+    expect(weightsSha256(model)).toBe(real);
+    const stamp = JSON.parse(readFileSync(memo, "utf8")) as { sha256: string };
+    expect(stamp.sha256).toBe(real);
+    // The memo is what is read while the stamp holds…
+    writeFileSync(memo, JSON.stringify({ ...stamp, sha256: "ab".repeat(32) }));
+    expect(weightsSha256(model)).toBe("ab".repeat(32));
+    // …and a new mtime means the file is hashed again.
+    utimesSync(weights, new Date(), new Date(Date.now() + 5000));
+    expect(weightsSha256(model)).toBe(real);
   });
 
   it("gives openai-whisper's transcripts on at least 35 of the 37 visible clips", async () => {
