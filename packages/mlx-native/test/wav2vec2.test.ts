@@ -18,6 +18,12 @@ interface ClipRef {
   wx_words: { word: string; start_whisperx_rule: number; end_whisperx_rule: number }[];
 }
 const refs = JSON.parse(readFileSync(`${W2V}/refs.json`, "utf8")) as { clips: ClipRef[] };
+interface TrueClip {
+  id: string;
+  kind: string;
+  words?: { word: string; start: number; end: number }[];
+}
+const truth = JSON.parse(readFileSync(`${W2V}/ground_truth.json`, "utf8")) as { clips: TrueClip[] };
 const mx = loadMlx();
 const model = Wav2Vec2Mlx.load(MODEL);
 const aligner: AlignModel = { vocab: model.config.vocab, emissions: (a) => model.emissions(a) };
@@ -70,5 +76,27 @@ describe("WhisperX alignment with MLX emissions", () => {
     expect(words[1].score).toBeTypeOf("number");
     expect(r.segments.length).toBeGreaterThanOrEqual(1);
     expect(r.segments[0].chars?.[0]).toMatchObject({ char: "I" });
+  });
+
+  it("is as close to the true word boundaries as WhisperX itself (mean error within 2 ms of wx_words)", async () => {
+    const ours: number[][] = [[], []];
+    const theirs: number[][] = [[], []];
+    for (const t of truth.clips.filter((c) => c.kind === "word_concat" && c.words)) {
+      const ref = refs.clips.find((c) => c.id === t.id) as ClipRef;
+      const audio = await loadAudio(`${W2V}/audio/${t.id}.wav`);
+      const r = await align([{ start: 0, end: audio.length / 16000, text: ref.reference_text }], audio, aligner);
+      (t.words ?? []).forEach((w, i) => {
+        ours[0].push(Math.abs((r.word_segments[i].start as number) - w.start) * 1000);
+        ours[1].push(Math.abs((r.word_segments[i].end as number) - w.end) * 1000);
+        theirs[0].push(Math.abs(ref.wx_words[i].start_whisperx_rule - w.start) * 1000);
+        theirs[1].push(Math.abs(ref.wx_words[i].end_whisperx_rule - w.end) * 1000);
+      });
+    }
+    const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+    const median = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1];
+    const row = (e: number[][]) => `mean ${mean([...e[0], ...e[1]]).toFixed(1)} ms, median ${median([...e[0], ...e[1]]).toFixed(1)} ms, starts ${mean(e[0]).toFixed(1)} ms, ends ${mean(e[1]).toFixed(1)} ms`;
+    console.log(`error against the true word boundaries (${ours[0].length * 2} boundaries): ours ${row(ours)}; WhisperX ${row(theirs)}`);
+    expect(ours[0].length).toBeGreaterThan(50);
+    expect(mean([...ours[0], ...ours[1]])).toBeLessThanOrEqual(mean([...theirs[0], ...theirs[1]]) + 2);
   });
 });
