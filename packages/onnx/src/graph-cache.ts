@@ -87,7 +87,7 @@ export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, w
   const target = join(root, key);
   onBuild?.(`building ${weights === "float32" ? "" : `${weights} `}ONNX graphs for ${dir} (once) → ${target}`);
   try {
-    convertMlxToOnnx(dir, target, { force: true, weights });
+    convertMlxToOnnx(dir, target, { force: true, weights, sourceSha256: sha });
   } catch (e) {
     // A bad MLX directory is reported like any other model error: one line, naming it.
     throw new OnnxModelError((e as Error).message.split("\n")[0]);

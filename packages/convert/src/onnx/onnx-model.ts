@@ -45,8 +45,11 @@ export function readMlxWhisper(dir: string): { dims: WhisperDims; weights: Map<s
   return { dims: checkDims(config as unknown as Record<string, unknown>, configFile), weights, sourceDtype, weightsFile };
 }
 
-/** Builds and writes the ONNX graphs and `onnx.json` for an MLX Whisper or wav2vec2 directory. */
-export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean; weights?: WeightFormat } = {}): OnnxManifest {
+/**
+ * Builds and writes the ONNX graphs and `onnx.json` for an MLX Whisper or wav2vec2 directory
+ * (`sourceSha256`: the weights' hash when the caller already has it).
+ */
+export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean; weights?: WeightFormat; sourceSha256?: string } = {}): OnnxManifest {
   const weightFormat = options.weights ?? "float32";
   const target = resolve(outDir);
   if (existsSync(target) && !options.force) throw new ConvertError(outDir, "output already exists (use --force to overwrite)");
@@ -63,13 +66,13 @@ export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { forc
     // The graph holds float32 weights, so the manifest's config has no quantization.
     const plain = { ...config };
     delete plain.quantization;
-    manifest = { format: "whisperx-mlx-onnx", family: "wav2vec2", graphVersion: ONNX_GRAPH_VERSION.wav2vec2, sourceSha256: fileSha256(join(mlxDir, "weights.safetensors")), config: plain, graphs: { wav2vec2: "wav2vec2.onnx" } };
+    manifest = { format: "whisperx-mlx-onnx", family: "wav2vec2", graphVersion: ONNX_GRAPH_VERSION.wav2vec2, sourceSha256: options.sourceSha256 ?? fileSha256(join(mlxDir, "weights.safetensors")), config: plain, graphs: { wav2vec2: "wav2vec2.onnx" } };
   } else {
     const { dims, weights, sourceDtype, weightsFile } = readMlxWhisper(mlxDir);
     files.set("mel.onnx", logMelGraph(dims.n_mels));
     files.set("encoder.onnx", whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16", weights: weightFormat }));
     files.set("decoder.onnx", whisperDecoderGraph(dims, weights, { weights: weightFormat }));
-    manifest = { format: "whisperx-mlx-onnx", family: "whisper", graphVersion: ONNX_GRAPH_VERSION.whisper, sourceSha256: fileSha256(weightsFile), dims, weights: weightFormat, graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" } };
+    manifest = { format: "whisperx-mlx-onnx", family: "whisper", graphVersion: ONNX_GRAPH_VERSION.whisper, sourceSha256: options.sourceSha256 ?? fileSha256(weightsFile), dims, weights: weightFormat, graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" } };
   }
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
   try {

@@ -4,13 +4,11 @@
  * and WhisperX use it), so a model downloaded by either is found by the other. The Hub API calls
  * go through `@huggingface/hub`; the environment variables are huggingface_hub's.
  */
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { causeText, streamToFile } from "./stream-to-file.js";
 
 /** A model that cannot be fetched or found in the cache; the message is one line naming it. */
 export class HubError extends Error {}
@@ -81,16 +79,10 @@ export function cachedSnapshot(repo: string, revision: string, cacheDir: string)
   return existsSync(dir) ? { dir, commit } : undefined;
 }
 
-const errorText = (e: unknown) => {
-  const err = e as Error & { cause?: Error; statusCode?: number };
-  return (err.cause?.message ?? err.message ?? String(e)).split("\n")[0];
-};
-
 /**
  * Downloads the files of a model repo that `pick` chooses from its file list (a list of paths
  * to fetch; an empty list is an error naming the repo's files), unless the cache has them.
- * Each file is streamed to `blobs/<etag>.incomplete` and renamed when complete, so an
- * interrupted download leaves nothing that looks finished. Offline, or when the Hub cannot be
+ * Each file goes through `streamToFile` into `blobs/<etag>`. Offline, or when the Hub cannot be
  * reached, a cached snapshot with every chosen file is used.
  */
 export async function downloadRepoFiles(repo: string, pick: (files: HubFile[]) => string[], options: Partial<HubOptions> & { revision?: string; onProgress?: (message: string) => void } = {}): Promise<HubSnapshot> {
@@ -117,7 +109,7 @@ export async function downloadRepoFiles(repo: string, pick: (files: HubFile[]) =
   } catch (e) {
     const status = (e as { statusCode?: number }).statusCode;
     if (status === 401 || status === 403 || status === 404) throw new HubError(`${repo}: not found on ${o.hubUrl} (HTTP ${status}; private or gated repos need HF_TOKEN)`);
-    return fromCache(`cannot reach ${o.hubUrl} (${errorText(e)})`);
+    return fromCache(`cannot reach ${o.hubUrl} (${causeText(e)})`);
   }
   if (!/^[0-9a-f]{40}$/.test(commit ?? "")) throw new HubError(`${repo}: the Hub at ${o.hubUrl} gave no commit for revision '${revision}'`);
 
@@ -140,17 +132,12 @@ export async function downloadRepoFiles(repo: string, pick: (files: HubFile[]) =
     const blob = join(folder, "blobs", entry.etag);
     if (!existsSync(blob)) {
       o.onProgress?.(`downloading ${repo}/${path} (${(entry.size / 1e6).toFixed(1)} MB)`);
-      mkdirSync(dirname(blob), { recursive: true });
-      const partial = `${blob}.incomplete`;
       try {
         const data = await downloadFile({ repo, path, revision: commit, hubUrl: o.hubUrl, ...credentials });
         if (!data) throw new Error("no such file");
-        await pipeline(Readable.fromWeb(data.stream() as WebReadableStream), createWriteStream(partial));
-        if (statSync(partial).size !== entry.size) throw new Error(`got ${statSync(partial).size} bytes of ${entry.size}`);
-        renameSync(partial, blob);
+        await streamToFile(data.stream(), blob, entry.size);
       } catch (e) {
-        rmSync(partial, { force: true });
-        throw new HubError(`${repo}/${path}: download failed (${errorText(e)})`);
+        throw new HubError(`${repo}/${path}: download failed (${causeText(e)})`);
       }
     }
     mkdirSync(dirname(pointer), { recursive: true });

@@ -1,6 +1,7 @@
 /**
- * The ONNX Runtime implementation of core's `WhisperBackend`. Logits come back to JavaScript,
- * where core's `applyLogitRules` filters them; the KV caches stay ORT tensors between steps.
+ * The ONNX Runtime implementation of core's `WhisperBackend`. Greedy steps under a fixed
+ * suppress set take the graph's own argmax; timestamp rules and sampling bring the logits back to
+ * JavaScript, where core's `applyLogitRules` filters them.
  */
 import type { WeightFormat } from "@whisperx-mlx/convert";
 import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";

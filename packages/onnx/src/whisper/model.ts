@@ -1,7 +1,8 @@
 /**
  * Whisper on ONNX Runtime: the three graphs `convert --to onnx` writes (log-mel, encoder with
- * the cross-attention K/V fused in, decoder step with a KV cache). The caches stay ORT tensors
- * from one step to the next; only logits come back to JavaScript.
+ * the cross-attention K/V fused in, decoder step with a KV cache). Each step's outputs (the
+ * grown caches, and the logits when asked for) are copied into JavaScript buffers by
+ * onnxruntime-node and fed back; the greedy token and its log-probability come from the graph.
  */
 import { join } from "node:path";
 import type { WhisperDims } from "@whisperx-mlx/core";
@@ -79,17 +80,10 @@ export class OnnxWhisperModel {
 
   private zeroBias?: ort.Tensor;
 
-  /**
-   * One decoder step: tokens [B][T] at position `offset`. Returns the new cache and the greedy
-   * token of each row at the last position under `bias` ([1 or B, V], additive; zeros when
-   * omitted) with its log-probability, and the logits [B, T, V] (empty when `withLogits` is false:
-   * copying them out costs 0.3–0.5 ms a step at tiny dims, more than some layers).
-   */
-  async step(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache, bias?: ort.Tensor, withLogits = true): Promise<{ logits: Float32Array; cache: KvCache; token: number[]; logprob: Float32Array }> {
-    const B = tokens.length;
-    const T = tokens[0].length;
+  /** The decoder's feeds for tokens [B][T] at `offset` over `cache` and `cross`. */
+  private feeds(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache, bias?: ort.Tensor): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {
-      tokens: new ort.Tensor("int64", BigInt64Array.from(tokens.flat().map((t) => BigInt(t))), [B, T]),
+      tokens: new ort.Tensor("int64", BigInt64Array.from(tokens.flat().map((t) => BigInt(t))), [tokens.length, tokens[0].length]),
       offset: new ort.Tensor("int64", BigInt64Array.from([BigInt(offset)]), []),
       logit_bias: bias ?? (this.zeroBias ??= new ort.Tensor("float32", new Float32Array(this.dims.n_vocab), [1, this.dims.n_vocab])),
     };
@@ -99,17 +93,30 @@ export class OnnxWhisperModel {
       feeds[`cross_k_${i}`] = cross.k[i];
       feeds[`cross_v_${i}`] = cross.v[i];
     }
-    const out = await runSession(this.decoder, "decoder graph", feeds, withLogits ? undefined : this.stepFetches);
-    const next: KvCache = { k: [], v: [] };
-    for (let i = 0; i < this.dims.n_text_layer; i++) {
-      next.k.push(out[`present_k_${i}`]);
-      next.v.push(out[`present_v_${i}`]);
-    }
-    return { logits: withLogits ? (out.logits.data as Float32Array) : new Float32Array(0), cache: next, token: Array.from(out.token.data as BigInt64Array, Number), logprob: out.token_logprob.data as Float32Array };
+    return feeds;
   }
 
-  private get stepFetches(): string[] {
-    return ["token", "token_logprob", ...Array.from({ length: this.dims.n_text_layer }, (_, i) => [`present_k_${i}`, `present_v_${i}`]).flat()];
+  private layerNames(prefix: string): string[] {
+    return Array.from({ length: this.dims.n_text_layer }, (_, i) => `${prefix}_${i}`);
+  }
+
+  /** A greedy step's outputs without the logits (built once). */
+  private stepFetches?: string[];
+
+  /**
+   * One decoder step: tokens [B][T] at position `offset`. Returns the new cache and the greedy
+   * token of each row at the last position under `bias` ([1 or B, V], additive; zeros when
+   * omitted) with its log-probability, and the logits [B, T, V] (empty when `withLogits` is false:
+   * copying them out costs 0.3–0.5 ms a step at tiny dims, more than some layers).
+   */
+  async step(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache, bias?: ort.Tensor, withLogits = true): Promise<{ logits: Float32Array; cache: KvCache; token: number[]; logprob: Float32Array }> {
+    const out = await runSession(this.decoder, "decoder graph", this.feeds(tokens, offset, cache, cross, bias), withLogits ? undefined : (this.stepFetches ??= ["token", "token_logprob", ...this.layerNames("present_k"), ...this.layerNames("present_v")]));
+    return {
+      logits: withLogits ? (out.logits.data as Float32Array) : new Float32Array(0),
+      cache: { k: this.layerNames("present_k").map((n) => out[n]), v: this.layerNames("present_v").map((n) => out[n]) },
+      token: Array.from(out.token.data as BigInt64Array, Number),
+      logprob: out.token_logprob.data as Float32Array,
+    };
   }
 
   /**
@@ -117,20 +124,8 @@ export class OnnxWhisperModel {
    * decoder layer's scaled cross-attention scores [H, 1500, T], for DTW word timestamps.
    */
   async crossScores(tokens: number[], cross: CrossCache): Promise<{ logits: Float32Array; scores: Float32Array[] }> {
-    const layers = Array.from({ length: this.dims.n_text_layer }, (_, i) => `cross_qk_${i}`);
-    const feeds: Record<string, ort.Tensor> = {
-      tokens: new ort.Tensor("int64", BigInt64Array.from(tokens.map((t) => BigInt(t))), [1, tokens.length]),
-      offset: new ort.Tensor("int64", BigInt64Array.from([0n]), []),
-      logit_bias: (this.zeroBias ??= new ort.Tensor("float32", new Float32Array(this.dims.n_vocab), [1, this.dims.n_vocab])),
-    };
-    const empty = this.emptyCache(1);
-    for (let i = 0; i < this.dims.n_text_layer; i++) {
-      feeds[`past_k_${i}`] = empty.k[i];
-      feeds[`past_v_${i}`] = empty.v[i];
-      feeds[`cross_k_${i}`] = cross.k[i];
-      feeds[`cross_v_${i}`] = cross.v[i];
-    }
-    const out = await runSession(this.decoder, "decoder graph", feeds, ["logits", ...layers]);
+    const layers = this.layerNames("cross_qk");
+    const out = await runSession(this.decoder, "decoder graph", this.feeds([tokens], 0, this.emptyCache(1), cross), ["logits", ...layers]);
     return { logits: out.logits.data as Float32Array, scores: layers.map((n) => out[n].data as Float32Array) };
   }
 
