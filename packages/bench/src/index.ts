@@ -19,3 +19,4 @@ export * from "./report/write.js";
 export * from "./targets.js";
 export * from "./gate.js";
 export * from "./run.js";
+export * from "./workloads/files.js";

@@ -84,12 +84,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const rows = await measureWer(runner, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER (${engine}): clip ${i}/${n}`, done, steps));
     // MLX's rows keep the plain split names (the baseline's figures); ONNX's are prefixed.
     wer.push(...rows.map((r) => (engine === "mlx" ? r : { ...r, split: `onnx:${r.split}` })));
+    await runner.close();
   }
   for (const weights of ["int8", "int4"] as const) {
     progress(`WER on the visible clips (onnx ${weights})`);
     const runner = await PipelineRunner.load(o.models, "onnx", weights);
     const rows = await measureWer(runner, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER (onnx ${weights}): clip ${i}/${n}`, done, steps));
     wer.push(...rows.map((r) => ({ ...r, split: `onnx-${weights}:${r.split}` })));
+    await runner.close();
   }
 
   const architecture: ArchitectureResult[] = [];

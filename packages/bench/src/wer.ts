@@ -27,8 +27,15 @@ export function wordErrors(reference: string[], hypothesis: string[]): number {
   return prev[hypothesis.length];
 }
 
+/** Word errors over a set of transcripts. */
+export interface WerResult {
+  errors: number;
+  refWords: number;
+  wer: number;
+}
+
 /** Errors, reference length and WER of one or more (reference, hypothesis) pairs. */
-export function wordErrorRate(pairs: [reference: string, hypothesis: string][], normalize: (text: string) => string[] = normalizeWords): { errors: number; refWords: number; wer: number } {
+export function wordErrorRate(pairs: [reference: string, hypothesis: string][], normalize: (text: string) => string[] = normalizeWords): WerResult {
   let errors = 0;
   let refWords = 0;
   for (const [r, h] of pairs) {

@@ -1,6 +1,9 @@
 /**
- * WhisperX-style argument parsing: `--flag value` / `--flag=value`, Python-style booleans
- * ("True"/"False") and "None". Unknown flags are errors, as with argparse.
+ * WhisperX-style argument parsing: `--flag value` / `--flag=value`, `-o value`, Python-style
+ * booleans ("True"/"False") and "None" for flags that may be unset. Unknown flags are errors, as
+ * with argparse. The parsed values are typed from the flag table: a table declared `as const`
+ * gives each flag its own type (a number, a boolean, a union of its choices, `| null` when unset
+ * is allowed), so the commands read their flags without casts.
  */
 
 /** How a flag takes its value. */
@@ -8,24 +11,35 @@ export type FlagKind = "string" | "number" | "int" | "bool" | "switch";
 
 /** A flag definition. */
 export interface FlagSpec {
-  kind: FlagKind;
-  default?: string | number | boolean | null;
-  choices?: readonly string[];
-  alias?: string;
-  help: string;
+  readonly kind: FlagKind;
+  /** The value when the flag is not given; `null` means "unset" (and allows `None`). */
+  readonly default?: string | number | boolean | null;
+  /** Allowed values as typed on the command line. */
+  readonly choices?: readonly string[];
+  /** A one-letter alias (`-o`). */
+  readonly alias?: string;
+  readonly help: string;
 }
 
 /** Thrown for bad command lines; the CLI prints it as one line and exits with 2. */
 export class UsageError extends Error {}
 
+type BaseValue<S extends FlagSpec> = S["kind"] extends "switch" | "bool" ? boolean : S["kind"] extends "number" | "int" ? number : S extends { readonly choices: readonly (infer C)[] } ? C : string;
+type Unset<S extends FlagSpec> = S extends { readonly default: null } ? null : S["kind"] extends "switch" ? never : S extends { readonly default: string | number | boolean } ? never : undefined;
+
+/** The typed values of a flag table. */
+export type FlagValues<T extends Record<string, FlagSpec>> = { -readonly [K in keyof T]: BaseValue<T[K]> | Unset<T[K]> };
+
 /** Parsed flags and positional arguments. */
-export interface ParsedArgs {
-  flags: Record<string, string | number | boolean | null>;
+export interface ParsedArgs<T extends Record<string, FlagSpec>> {
+  flags: FlagValues<T>;
   positional: string[];
 }
 
-function convert(name: string, spec: FlagSpec, raw: string): string | number | boolean | null {
-  if (raw === "None" && spec.kind !== "string") return null;
+type RawValue = string | number | boolean | null;
+
+function convert(name: string, spec: FlagSpec, raw: string): RawValue {
+  if (raw === "None" && spec.default === null) return null;
   if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(`argument --${name}: invalid choice '${raw}' (choose from ${spec.choices.join(", ")})`);
   switch (spec.kind) {
     case "bool":
@@ -39,19 +53,19 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number | b
     }
     case "int": {
       const v = Number(raw);
-      if (!Number.isInteger(v)) throw new UsageError(`argument --${name}: invalid int '${raw}'`);
+      if (raw.trim() === "" || !Number.isInteger(v)) throw new UsageError(`argument --${name}: invalid int '${raw}'`);
       return v;
     }
     default:
-      return raw === "None" ? null : raw;
+      return raw;
   }
 }
 
 /** Parses `argv` against `specs`. */
-export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): ParsedArgs {
-  const flags: ParsedArgs["flags"] = {};
-  for (const [k, s] of Object.entries(specs)) if (s.default !== undefined) flags[k] = s.default;
-  const aliases = new Map(Object.entries(specs).filter(([, s]) => s.alias).map(([k, s]) => [s.alias as string, k]));
+export function parseFlags<T extends Record<string, FlagSpec>>(argv: readonly string[], specs: T): ParsedArgs<T> {
+  const flags: Record<string, RawValue | undefined> = {};
+  for (const [k, s] of Object.entries(specs)) flags[k] = s.kind === "switch" ? false : s.default;
+  const aliases = new Map(Object.entries(specs).flatMap(([k, s]) => (s.alias ? [[s.alias, k] as const] : [])));
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,10 +86,11 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Par
     } else {
       name = aliases.get(a.slice(1)) ?? a.slice(1);
     }
-    const key = specs[name] ? name : specs[name.replaceAll("-", "_")] ? name.replaceAll("-", "_") : undefined;
-    if (!key) throw new UsageError(`unrecognized argument: ${a}`);
+    const key = name in specs ? name : name.replaceAll("-", "_") in specs ? name.replaceAll("-", "_") : undefined;
+    if (key === undefined) throw new UsageError(`unrecognized argument: ${a}`);
     const spec = specs[key];
     if (spec.kind === "switch") {
+      if (value !== undefined) throw new UsageError(`argument --${key}: ignored explicit argument '${value}'`);
       flags[key] = true;
       continue;
     }
@@ -85,7 +100,8 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Par
     }
     flags[key] = convert(key, spec, value);
   }
-  return { flags, positional };
+  // The table's types describe exactly what `convert` produces for each flag.
+  return { flags: flags as FlagValues<T>, positional };
 }
 
 /** `--help` text for a flag table. */

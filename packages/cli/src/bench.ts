@@ -7,19 +7,19 @@
  * throughput (`--batch_sizes`).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { basename, extname, join, resolve } from "node:path";
-import { getSpeechTimestamps, loadAudio, SileroVadOnnx, speechToChunks, transcribe, transcribeChunks, writeFileAtomic } from "@whisperx-mlx/core";
-import { MlxWhisperBackend } from "@whisperx-mlx/mlx-native";
-import { checkRegressions, formatRegressions, peakRssMb, realTimeFactor, reportDirName, runBench, wordErrorRate, writeReport, type BenchReport } from "@whisperx-mlx/bench";
-import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
-import { BUNDLED_ALIGN_MODEL, BUNDLED_MODEL, REPO_ROOT } from "./paths.js";
+import { join, resolve } from "node:path";
+import { checkRegressions, formatRegressions, reportDirName, runBatchSizesBench, runBench, runFilesBench, writeReport, writeRunReport, type BenchReport } from "@whisperx-mlx/bench";
+import { DEMO_ALIGN_MODEL, DEMO_MODEL } from "whisperx-mlx";
+import { helpText, parseFlags, UsageError, type FlagSpec, type FlagValues } from "./args.js";
 import { relaunchTuned } from "./launch.js";
 import { ProgressBar } from "./progress.js";
 
-const REPORTS = join(REPO_ROOT, "reports");
+// Reports, the baseline and the fixtures are found relative to the working directory: `pnpm bench`
+// runs in the repository root.
+const REPORTS = resolve("reports");
 const BASELINE = join(REPORTS, "baseline.json");
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   quick: { kind: "switch", help: "CI-sized run: tiny dims only, fewer iterations (the default)" },
   full: { kind: "switch", help: "tiny, base and small dims, more iterations, a 10-minute end-to-end file" },
   large: { kind: "switch", help: "with --full: also large-v3 dims (several GB of memory)" },
@@ -29,14 +29,17 @@ const FLAGS: Record<string, FlagSpec> = {
   tolerance: { kind: "number", default: 0.15, help: "allowed relative regression of a normalised figure" },
   update_baseline: { kind: "switch", help: "write this run's report.json as the baseline" },
   report: { kind: "string", default: null, help: "check an existing report.json instead of running the workloads" },
-  fixtures: { kind: "string", default: join(REPO_ROOT, "..", "shared", "fixtures", "synth-whisper-256"), help: "synth-whisper-256 fixture directory (refs.json, audio/)" },
-  model: { kind: "string", default: BUNDLED_MODEL, help: "MLX Whisper model directory" },
-  align_model: { kind: "string", default: BUNDLED_ALIGN_MODEL, help: "MLX wav2vec2 model directory" },
+  fixtures: { kind: "string", default: resolve(process.env.SHARED_DIR ?? "../shared", "fixtures", "synth-whisper-256"), help: "synth-whisper-256 fixture directory (refs.json, audio/)" },
+  model: { kind: "string", default: DEMO_MODEL, help: "Whisper model: a name, Hub id or MLX directory" },
+  align_model: { kind: "string", default: DEMO_ALIGN_MODEL, help: "wav2vec2 model: a name, Hub id or MLX directory" },
+  backend: { kind: "string", default: "auto", choices: ["auto", "mlx", "onnx"], help: "with audio: the engine (auto: MLX on Apple Silicon, ONNX Runtime elsewhere)" },
   refs: { kind: "string", default: null, help: "with audio: refs.json with reference transcripts (clips[].ground_truth)" },
   batch_sizes: { kind: "string", default: null, help: "with audio, e.g. 1,8: run the WhisperX path at each batch size and compare throughput" },
   repeat: { kind: "int", default: 1, help: "with audio: concatenate each file this many times (e.g. 4 × longform_000 = 10.8 min)" },
   help: { kind: "switch", alias: "h", help: "show this help and exit" },
-};
+} as const satisfies Record<string, FlagSpec>;
+
+type BenchFlags = FlagValues<typeof FLAGS>;
 
 async function main(argv: string[]): Promise<number> {
   const { flags, positional } = parseFlags(argv, FLAGS);
@@ -71,41 +74,41 @@ function readReport(file: string, what: string): BenchReport {
 }
 
 /** The roadmap bench: run (or read) a report, write it, check it against the baseline. */
-async function roadmapBench(flags: Record<string, unknown>): Promise<number> {
+async function roadmapBench(flags: BenchFlags): Promise<number> {
   if (flags.quick && flags.full) throw new UsageError("--quick and --full are exclusive");
-  const tolerance = flags.tolerance as number;
+  const tolerance = flags.tolerance;
   if (!(tolerance >= 0 && tolerance < 1)) throw new UsageError(`--tolerance: expected a fraction in [0, 1), got ${tolerance}`);
   let report: BenchReport;
   if (flags.report) {
-    report = readReport(resolve(flags.report as string), "--report");
+    report = readReport(resolve(flags.report), "--report");
     // With --out, render the report's files again (e.g. after a change to the page).
-    if (flags.out) writeReport(report, flags.out as string, REPORTS);
+    if (flags.out) writeReport(report, flags.out, REPORTS);
   } else {
-    const fixtureDir = flags.fixtures as string;
+    const fixtureDir = flags.fixtures;
     if (!existsSync(join(fixtureDir, "refs.json"))) throw new UsageError(`--fixtures ${fixtureDir}: no refs.json (the synth-whisper-256 fixture from ../shared)`);
     const bar = new ProgressBar("bench");
     const progress = progressPrinter(bar);
     report = await runBench({
       mode: flags.full ? "full" : "quick",
       large: Boolean(flags.large),
-      models: { whisper: flags.model as string, align: flags.align_model as string },
+      models: { whisper: flags.model, align: flags.align_model },
       fixtureDir,
-      repoRoot: REPO_ROOT,
+      repoRoot: process.cwd(),
       onProgress: progress,
     });
     bar.finish();
-    const dir = (flags.out as string | null) ?? join(REPORTS, reportDirName(report));
+    const dir = flags.out ?? join(REPORTS, reportDirName(report));
     const paths = writeReport(report, dir, REPORTS);
     process.stdout.write(summary(report));
     process.stdout.write(`report: ${paths.json}\n        ${paths.md}\n        ${paths.html}\n`);
     if (flags.update_baseline) {
-      mkdirSync(resolve(flags.baseline as string, ".."), { recursive: true });
-      copyFileSync(paths.json, flags.baseline as string);
+      mkdirSync(resolve(flags.baseline, ".."), { recursive: true });
+      copyFileSync(paths.json, flags.baseline);
       process.stdout.write(`baseline updated: ${flags.baseline}\n`);
     }
   }
   if (!flags.check) return 0;
-  const baseline = readReport(flags.baseline as string, "--baseline");
+  const baseline = readReport(flags.baseline, "--baseline");
   const gate = checkRegressions(report, baseline, tolerance);
   if (gate.regressions.length || gate.missing.length) {
     process.stdout.write(formatRegressions(gate, tolerance) + "\n");
@@ -130,70 +133,50 @@ function summary(r: BenchReport): string {
 }
 
 /** Transcribes audio files sequentially: RTF, peak RSS and WER against a refs.json. */
-async function filesBench(flags: Record<string, unknown>, positional: string[]): Promise<number> {
-  const refs = flags.refs ? (JSON.parse(readFileSync(flags.refs as string, "utf8")) as { clips: { id: string; ground_truth: string }[] }) : undefined;
-  const tLoad = performance.now();
-  const backend = MlxWhisperBackend.load(flags.model as string);
-  const loadSeconds = (performance.now() - tLoad) / 1000;
-  const rows = [];
-  const pairs: [string, string][] = [];
-  for (const file of positional) {
-    const audio = await loadAudio(file);
-    const t0 = performance.now();
-    const r = await transcribe(backend, audio, { language: "en", temperature: 0, conditionOnPreviousText: false });
-    const wall = (performance.now() - t0) / 1000;
-    const id = basename(file, extname(file));
-    const gt = refs?.clips.find((c) => c.id === id)?.ground_truth;
-    if (gt !== undefined) pairs.push([gt, r.text ?? ""]);
-    const row = { file: id, audioSeconds: audio.length / 16000, wallSeconds: wall, rtf: realTimeFactor(audio.length / 16000, wall) };
-    rows.push(row);
-    process.stdout.write(`${id}: ${row.audioSeconds.toFixed(1)} s audio, ${wall.toFixed(2)} s wall, ${row.rtf.toFixed(1)}× real time\n`);
+async function filesBench(flags: BenchFlags, files: string[]): Promise<number> {
+  let references: Map<string, string> | undefined;
+  if (flags.refs) {
+    const refs = JSON.parse(readFileSync(flags.refs, "utf8")) as { clips?: { id: string; ground_truth: string }[] };
+    if (!Array.isArray(refs.clips)) throw new UsageError(`--refs ${flags.refs}: no clips[] with ground_truth`);
+    references = new Map(refs.clips.map((c) => [c.id, c.ground_truth]));
   }
-  const audioTotal = rows.reduce((a, r) => a + r.audioSeconds, 0);
-  const wallTotal = rows.reduce((a, r) => a + r.wallSeconds, 0);
-  const report = { date: new Date().toISOString(), model: flags.model, loadSeconds, rows, rtf: realTimeFactor(audioTotal, wallTotal), peakRssMb: await peakRssMb(), wer: pairs.length ? wordErrorRate(pairs) : undefined };
-  process.stdout.write(`total: ${audioTotal.toFixed(1)} s audio in ${wallTotal.toFixed(2)} s → ${report.rtf.toFixed(1)}× real time; peak RSS ${report.peakRssMb.toFixed(0)} MB${report.wer ? `; WER ${(100 * report.wer.wer).toFixed(1)} %` : ""}\n`);
-  const runsDir = (flags.out as string | null) ?? join(REPORTS, "runs");
-  mkdirSync(runsDir, { recursive: true });
-  writeFileAtomic(join(runsDir, `bench-${Date.now()}.json`), JSON.stringify(report, null, 2) + "\n");
+  const report = await runFilesBench({
+    model: flags.model,
+    backend: flags.backend,
+    files,
+    references,
+    onRow: (r) => process.stdout.write(`${r.file}: ${r.audioSeconds.toFixed(1)} s audio, ${r.wallSeconds.toFixed(2)} s wall, ${r.rtf.toFixed(1)}× real time\n`),
+  });
+  const audioTotal = report.rows.reduce((a, r) => a + r.audioSeconds, 0);
+  const wallTotal = report.rows.reduce((a, r) => a + r.wallSeconds, 0);
+  process.stdout.write(`total: ${audioTotal.toFixed(1)} s audio in ${wallTotal.toFixed(2)} s → ${report.rtf.toFixed(1)}× real time on ${report.engine}; peak RSS ${report.peakRssMb.toFixed(0)} MB${report.wer ? `; WER ${(100 * report.wer.wer).toFixed(1)} %` : ""}\n`);
+  writeRun(flags, "bench", report);
   return 0;
 }
 
 /** Throughput of the chunked path at several batch sizes, with identical-text check. */
-async function batchBench(flags: Record<string, unknown>, files: string[]): Promise<number> {
+async function batchBench(flags: BenchFlags, files: string[]): Promise<number> {
   const sizes = String(flags.batch_sizes).split(",").map((x) => Number.parseInt(x, 10));
   if (sizes.some((b) => !Number.isInteger(b) || b < 1)) throw new UsageError(`--batch_sizes: expected positive integers, got '${flags.batch_sizes}'`);
-  const backend = MlxWhisperBackend.load(flags.model as string);
-  const vad = await SileroVadOnnx.load();
-  const rows = [];
-  for (const file of files) {
-    const one = await loadAudio(file);
-    const n = flags.repeat as number;
-    const audio = new Float32Array(one.length * n);
-    for (let i = 0; i < n; i++) audio.set(one, i * one.length);
-    const seconds = audio.length / 16000;
-    let t0 = performance.now();
-    const chunks = speechToChunks(getSpeechTimestamps(await vad.speechProbabilities(audio), audio.length, { maxSpeechDurationS: 30 }), 16000, 30);
-    const vadSeconds = (performance.now() - t0) / 1000;
-    await transcribeChunks(backend, audio, chunks.slice(0, 1), { language: "en", batchSize: 1 }); // warm-up: compile kernels
-    const texts: string[][] = [];
-    for (const bs of sizes) {
-      t0 = performance.now();
-      const r = await transcribeChunks(backend, audio, chunks, { language: "en", batchSize: bs });
-      const wall = (performance.now() - t0) / 1000;
-      texts.push(r.segments.map((s) => s.text));
-      rows.push({ file: basename(file), audioSeconds: seconds, chunks: chunks.length, batchSize: bs, wallSeconds: wall, rtf: realTimeFactor(seconds, wall), vadSeconds });
-      process.stdout.write(`${basename(file)} ×${n} (${seconds.toFixed(1)} s, ${chunks.length} chunks): batch ${bs}: ${wall.toFixed(1)} s → ${realTimeFactor(seconds, wall).toFixed(1)}× real time\n`);
-    }
-    const same = texts.every((t) => JSON.stringify(t) === JSON.stringify(texts[0]));
-    const base = rows.find((r) => r.file === basename(file) && r.batchSize === sizes[0]);
-    const last = rows[rows.length - 1];
-    process.stdout.write(`  throughput batch ${last.batchSize} / batch ${sizes[0]}: ${((base?.wallSeconds ?? 0) / last.wallSeconds).toFixed(2)}×; texts identical across batch sizes: ${same}\n`);
+  const report = await runBatchSizesBench({
+    model: flags.model,
+    backend: flags.backend,
+    files,
+    batchSizes: sizes,
+    repeat: flags.repeat,
+    onRow: (r) => process.stdout.write(`${r.file} ×${flags.repeat} (${r.audioSeconds.toFixed(1)} s, ${r.chunks} chunks): batch ${r.batchSize}: ${r.wallSeconds.toFixed(1)} s → ${r.rtf.toFixed(1)}× real time\n`),
+  });
+  for (const [file, same] of Object.entries(report.identical)) {
+    const rows = report.rows.filter((r) => r.file === file);
+    process.stdout.write(`  ${file}: throughput batch ${rows[rows.length - 1].batchSize} / batch ${rows[0].batchSize}: ${(rows[0].wallSeconds / rows[rows.length - 1].wallSeconds).toFixed(2)}×; texts identical across batch sizes: ${same}\n`);
   }
-  const runsDir = (flags.out as string | null) ?? join(REPORTS, "runs");
-  mkdirSync(runsDir, { recursive: true });
-  writeFileAtomic(join(runsDir, `batch-bench-${Date.now()}.json`), JSON.stringify({ date: new Date().toISOString(), model: flags.model, rows, peakRssMb: await peakRssMb() }, null, 2) + "\n");
+  writeRun(flags, "batch-bench", report);
   return 0;
+}
+
+/** Keeps a run's JSON in reports/runs (or --out). */
+function writeRun(flags: BenchFlags, kind: string, report: object): void {
+  process.stdout.write(`report: ${writeRunReport(flags.out ?? join(REPORTS, "runs"), kind, report)}\n`);
 }
 
 if (!relaunchTuned()) {

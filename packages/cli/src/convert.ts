@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { convertModel, convertMlxToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily, type WeightFormat } from "@whisperx-mlx/convert";
+import { convertModel, convertMlxToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily } from "@whisperx-mlx/convert";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { ProgressBar } from "./progress.js";
 
@@ -16,29 +16,50 @@ const SOURCES: Record<ModelFamily, string> = {
   "silero-vad": "silero_vad.onnx or silero_vad.jit (v5/v6)",
 };
 
+/** Every flag of `convert`; those marked in FAMILY_FLAGS apply only to some families. */
+const FLAGS = {
+  "torch-name-or-path": { kind: "string", help: "the checkpoint (see the family's sources above)" },
+  "mlx-path": { kind: "string", default: "mlx_model", help: "output directory" },
+  dtype: { kind: "string", default: null, choices: ["float16", "float32", "bfloat16"], help: "dtype of the saved float weights (default: float16 for whisper, float32 otherwise)" },
+  quantize: { kind: "switch", alias: "q", help: "whisper, wav2vec2: quantize Linear and Embedding weights (MLX affine)" },
+  "q-bits": { kind: "int", default: null, choices: ["4", "8"], help: "with -q: bits per weight (default 4)" },
+  "q-group-size": { kind: "int", default: null, choices: ["32", "64", "128"], help: "with -q: weights per scale/bias group (default 64)" },
+  "sample-rate": { kind: "int", default: null, choices: ["16000", "8000"], help: "silero-vad: which sample-rate branch to convert (default 16000)" },
+  to: { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "whisper, wav2vec2: output format: MLX safetensors, or ONNX graphs (built from an MLX model directory)" },
+  "onnx-path": { kind: "string", default: null, help: "with --to onnx: output directory (default <mlx dir>-onnx)" },
+  "onnx-weights": { kind: "string", default: null, choices: ["float32", "int8", "int4"], help: "with --to onnx (whisper): linear layers and logits in float32 (default), int8 with per-column scales (dynamic quantisation), or int4 blocks of 32 (MatMulNBits)" },
+  verify: { kind: "switch", help: "reload the output and compare every tensor with the source" },
+  force: { kind: "switch", help: "overwrite an existing output directory" },
+  verbose: { kind: "switch", help: "show stack traces" },
+  help: { kind: "switch", alias: "h", help: "show this help and exit" },
+} as const satisfies Record<string, FlagSpec>;
+
+/** Flags that apply to some families only (a flag given to another family is an error). */
+const FAMILY_FLAGS: Partial<Record<keyof typeof FLAGS, readonly ModelFamily[]>> = {
+  quantize: ["whisper", "wav2vec2"],
+  "q-bits": ["whisper", "wav2vec2"],
+  "q-group-size": ["whisper", "wav2vec2"],
+  "sample-rate": ["silero-vad"],
+  to: ["whisper", "wav2vec2"],
+  "onnx-path": ["whisper", "wav2vec2"],
+  "onnx-weights": ["whisper"],
+};
+
+/** The flag table shown in a family's help. */
 function flagsFor(family: ModelFamily): Record<string, FlagSpec> {
-  const flags: Record<string, FlagSpec> = {
-    "torch-name-or-path": { kind: "string", help: SOURCES[family] },
-    "mlx-path": { kind: "string", default: "mlx_model", help: "output directory" },
-    dtype: { kind: "string", default: family === "whisper" ? "float16" : "float32", choices: ["float16", "float32", "bfloat16"], help: "dtype of the saved float weights" },
-  };
-  if (family !== "silero-vad") {
-    flags.quantize = { kind: "switch", alias: "q", help: "quantize Linear and Embedding weights (MLX affine)" };
-    flags["q-bits"] = { kind: "int", default: 4, choices: ["4", "8"], help: "bits per weight" };
-    flags["q-group-size"] = { kind: "int", default: 64, choices: ["32", "64", "128"], help: "weights per scale/bias group" };
-  } else {
-    flags["sample-rate"] = { kind: "int", default: 16000, choices: ["16000", "8000"], help: "which sample-rate branch to convert" };
+  const specs: Record<string, FlagSpec> = { ...FLAGS, "torch-name-or-path": { ...FLAGS["torch-name-or-path"], help: SOURCES[family] } };
+  for (const [name, families] of Object.entries(FAMILY_FLAGS)) if (!families?.includes(family)) delete specs[name];
+  return specs;
+}
+
+/** Refuses a flag given to a family it does not apply to, as a flag the family does not have. */
+function checkFamilyFlags(family: ModelFamily, argv: readonly string[]): void {
+  const own = flagsFor(family);
+  for (const a of argv) {
+    if (!a.startsWith("-") || a === "-") continue;
+    const name = a.startsWith("--") ? a.slice(2).split("=")[0] : Object.keys(FLAGS).find((k) => (FLAGS[k as keyof typeof FLAGS] as FlagSpec).alias === a.slice(1));
+    if (name !== undefined && name in FLAGS && !(name in own)) throw new UsageError(`unrecognized argument: ${a}`);
   }
-  if (family === "whisper" || family === "wav2vec2") {
-    flags.to = { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "output format: MLX safetensors, or ONNX graphs (built from an MLX model directory)" };
-    flags["onnx-path"] = { kind: "string", default: null, help: "with --to onnx: output directory (default <mlx dir>-onnx)" };
-    flags["onnx-weights"] = { kind: "string", default: "float32", choices: ["float32", "int8", "int4"], help: "with --to onnx (Whisper): linear layers and logits in float32, int8 with per-column scales (dynamic quantisation), or int4 blocks of 32 (MatMulNBits)" };
-  }
-  flags.verify = { kind: "switch", help: "reload the output and compare every tensor with the source" };
-  flags.force = { kind: "switch", help: "overwrite an existing output directory" };
-  flags.verbose = { kind: "switch", help: "show stack traces" };
-  flags.help = { kind: "switch", alias: "h", help: "show this help and exit" };
-  return flags;
 }
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
@@ -59,20 +80,20 @@ export function main(argv: string[]): number {
   let verbose = argv.includes("--verbose");
   const bar = new ProgressBar(`converting ${fam}`);
   try {
-    const specs = flagsFor(fam);
-    const { flags, positional } = parseFlags(argv.slice(1), specs);
-    verbose = Boolean(flags.verbose);
+    const { flags, positional } = parseFlags(argv.slice(1), FLAGS);
+    verbose = flags.verbose;
     if (flags.help) {
-      process.stdout.write(helpText(`usage: convert ${fam} [options]`, specs) + "\n");
+      process.stdout.write(helpText(`usage: convert ${fam} [options]`, flagsFor(fam)) + "\n");
       return 0;
     }
+    checkFamilyFlags(fam, argv.slice(1));
     if (positional.length) throw new UsageError(`unrecognized arguments: ${positional.join(" ")}`);
     const src = flags["torch-name-or-path"];
-    if (typeof src !== "string") throw new UsageError("the following arguments are required: --torch-name-or-path");
+    if (src === undefined) throw new UsageError("the following arguments are required: --torch-name-or-path");
     const t0 = performance.now();
     if (flags.to === "onnx") {
       // The source is an MLX directory (convert a checkpoint to MLX first).
-      const out = (flags["onnx-path"] as string | null) ?? `${src.replace(/\/+$/, "")}-onnx`;
+      const out = flags["onnx-path"] ?? `${src.replace(/\/+$/, "")}-onnx`;
       let type: string | undefined;
       try {
         type = (JSON.parse(readFileSync(join(src, "config.json"), "utf8")) as { model_type?: string }).model_type;
@@ -80,25 +101,31 @@ export function main(argv: string[]): number {
         throw new UsageError(`--to onnx: ${src} is not an MLX model directory (convert the checkpoint to MLX first)`);
       }
       if ((type ?? "whisper") !== fam) throw new UsageError(`--to onnx: ${src} is a ${type} model, not ${fam}`);
-      const m = convertMlxToOnnx(src, out, { force: Boolean(flags.force), weights: flags["onnx-weights"] as WeightFormat });
+      const m = convertMlxToOnnx(src, out, { force: flags.force, weights: flags["onnx-weights"] ?? "float32" });
       process.stderr.write(`converted ${src} → ${out}: ${m.family} graphs ${Object.values(m.graphs).join(", ")} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
       return 0;
     }
+    const dtype = flags.dtype ?? (fam === "whisper" ? "float16" : "float32");
+    const bits = flags["q-bits"] ?? 4;
+    const groupSize = flags["q-group-size"] ?? 64;
+    const sampleRate = flags["sample-rate"] ?? 16000;
+    if (!flags.quantize && (flags["q-bits"] !== null || flags["q-group-size"] !== null)) throw new UsageError("--q-bits and --q-group-size need -q/--quantize");
     const s = convertModel({
       family: fam,
       torchNameOrPath: src,
-      mlxPath: flags["mlx-path"] as string,
-      dtype: flags.dtype as "float16",
-      quantize: flags.quantize ? { bits: flags["q-bits"] as 4 | 8, groupSize: flags["q-group-size"] as 32 | 64 | 128 } : undefined,
-      sampleRate: (flags["sample-rate"] as 16000 | 8000 | undefined) ?? 16000,
-      force: Boolean(flags.force),
-      verify: Boolean(flags.verify),
+      mlxPath: flags["mlx-path"],
+      dtype,
+      // The parser allowed only the listed choices.
+      quantize: flags.quantize ? { bits: bits === 8 ? 8 : 4, groupSize: groupSize === 32 ? 32 : groupSize === 128 ? 128 : 64 } : undefined,
+      sampleRate: sampleRate === 8000 ? 8000 : 16000,
+      force: flags.force,
+      verify: flags.verify,
       onProgress: (d, t) => bar.update(d, t),
     });
     bar.finish();
-    const q = flags.quantize ? `, ${s.quantized} matrices quantized to ${flags["q-bits"]} bits (group ${flags["q-group-size"]})` : "";
+    const q = flags.quantize ? `, ${s.quantized} matrices quantized to ${bits} bits (group ${groupSize})` : "";
     process.stderr.write(
-      `converted ${src} → ${flags["mlx-path"]}: ${s.tensors} tensors, ${(s.parameters / 1e6).toFixed(2)} M parameters, ${mb(s.bytesIn)} in, ${mb(s.bytesOut)} out (${flags.dtype}${q}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; max |Δ| vs source ${s.maxError.toExponential(2)}\n`,
+      `converted ${src} → ${flags["mlx-path"]}: ${s.tensors} tensors, ${(s.parameters / 1e6).toFixed(2)} M parameters, ${mb(s.bytesIn)} in, ${mb(s.bytesOut)} out (${dtype}${q}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; max |Δ| vs source ${s.maxError.toExponential(2)}\n`,
     );
     if (s.maxErrorByFamily) {
       const entries = Object.entries(s.maxErrorByFamily);

@@ -1,8 +1,8 @@
 import type { FlagSpec } from "./args.js";
 
 /** WhisperX's command-line flags (names and defaults of `whisperx/__main__.py`). */
-export const WHISPERX_FLAGS: Record<string, FlagSpec> = {
-  model: { kind: "string", default: null, help: "MLX model directory, Whisper name (tiny … large-v3-turbo) or Hub id, downloaded and converted once (default: the bundled demo model)" },
+export const WHISPERX_FLAGS = {
+  model: { kind: "string", default: null, help: "MLX model directory, Whisper name (tiny … large-v3-turbo) or Hub id, downloaded and converted once (default: the bundled demo model, synthetic speech only; a notice says so)" },
   backend: { kind: "string", default: "auto", choices: ["auto", "mlx", "onnx"], help: "inference engine: MLX, ONNX Runtime (graphs built from the MLX model on first use), or auto (MLX on Apple Silicon, ONNX Runtime elsewhere)" },
   model_dir: { kind: "string", default: null, help: "Hugging Face cache for downloaded models (default: $HF_HUB_CACHE or ~/.cache/huggingface/hub)" },
   model_cache_only: { kind: "bool", default: false, help: "use cached models only (no downloads)" },
@@ -53,5 +53,6 @@ export const WHISPERX_FLAGS: Record<string, FlagSpec> = {
   threads: { kind: "int", default: 0, help: "accepted for compatibility" },
   hf_token: { kind: "string", default: null, help: "Hugging Face token" },
   print_progress: { kind: "bool", default: false, help: "print progress of each file" },
+  version: { kind: "switch", alias: "V", help: "show the version and exit" },
   help: { kind: "switch", alias: "h", help: "show this help and exit" },
-};
+} as const satisfies Record<string, FlagSpec>;

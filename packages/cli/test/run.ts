@@ -15,3 +15,14 @@ export function runCli(entry: "whisperx" | "convert" | "bench", args: string[], 
     p.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The one-line notice printed when no `--model` is given (the bundled demo model is used). */
+export const DEMO_NOTICE = /^whisperx: no --model given: using the bundled demo model synth-whisper-256, trained on synthetic espeak-ng speech only/;
+
+/** stderr without the demo-model notice, for tests that run the default model and check the rest. */
+export function withoutDemoNotice(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((l) => !DEMO_NOTICE.test(l))
+    .join("\n");
+}

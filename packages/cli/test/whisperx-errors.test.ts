@@ -1,8 +1,9 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run.js";
+import { DEMO_NOTICE, runCli, withoutDemoNotice } from "./run.js";
 import { SYNTH } from "./shared.js";
 
 describe("whisperx CLI", () => {
@@ -15,7 +16,7 @@ describe("whisperx CLI", () => {
     writeFileSync(corrupt, Buffer.concat([Buffer.from("RIFF\x24\x00\x00\x00WAVEfmt "), Buffer.alloc(6)]));
     const r = await runCli("whisperx", [corrupt, join(dir, "missing.mp3"), good, "--vad_method", "none", "--language", "en", "-o", out, "-f", "all", "--verbose", "False", "--no_align"]);
     expect(r.code).toBe(1);
-    const lines = r.stderr.trim().split("\n");
+    const lines = withoutDemoNotice(r.stderr).trim().split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^whisperx: .*corrupt\.wav: invalid WAV: truncated fmt chunk$/);
     expect(lines[1]).toMatch(/^whisperx: .*missing\.mp3: no such file$/);
@@ -32,6 +33,24 @@ describe("whisperx CLI", () => {
     expect(model.code).toBe(2);
     expect(model.stderr).toBe("whisperx: error: model '/nonexistent/model': no such model directory\n");
     expect((await runCli("whisperx", ["--help"])).stdout).toMatch(/--condition_on_previous_text/);
+  });
+  it("announces the bundled demo model in one line when --model is not given, and not otherwise", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cli-demo-"));
+    const clip = `${SYNTH}/audio/eval_003.wav`;
+    const implicit = await runCli("whisperx", [clip, "--language", "en", "-o", out, "-f", "txt", "--verbose", "False", "--no_align"]);
+    expect(implicit.code, implicit.stderr).toBe(0);
+    const notices = implicit.stderr.split("\n").filter((l) => DEMO_NOTICE.test(l));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/--model small/);
+    const explicit = await runCli("whisperx", [clip, "--model", fileURLToPath(new URL("../../../fixtures/models/synth-whisper-256-mlx", import.meta.url)), "--language", "en", "-o", out, "-f", "txt", "--verbose", "False", "--no_align"]);
+    expect(explicit.code, explicit.stderr).toBe(0);
+    expect(explicit.stderr).toBe("");
+  });
+  it("prints its version", async () => {
+    const v = await runCli("whisperx", ["--version"]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^whisperx \d+\.\d+\.\d+\n$/);
+    expect((await runCli("whisperx", ["-V"])).stdout).toBe(v.stdout);
   });
   it("prints segments and keeps existing outputs of other files", async () => {
     const out = mkdtempSync(join(tmpdir(), "cli-keep-"));

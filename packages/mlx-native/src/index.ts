@@ -7,3 +7,6 @@ export * from "./whisper/model.js";
 export * from "./whisper/backend.js";
 export * from "./vad/silero.js";
 export * from "./wav2vec2/model.js";
+export * from "./native-binary.js";
+export * from "./metal-build.js";
+export * from "./engine.js";

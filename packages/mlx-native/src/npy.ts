@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MlxCore } from "./runtime.js";
-import type * as mlxTypes from "@frost-beta/mlx";
+import type * as mlxTypes from "./mlx-binding.js";
 
 let dir: string | undefined;
 let counter = 0;

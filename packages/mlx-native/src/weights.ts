@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type * as mlxTypes from "@frost-beta/mlx";
+import type * as mlxTypes from "./mlx-binding.js";
 import type { MlxCore } from "./runtime.js";
 
 type MxArray = mlxTypes.core.array;

@@ -54,7 +54,7 @@ describe("WhisperX alignment with MLX emissions", () => {
     let ok = 0;
     for (const c of refs.clips) {
       const audio = await loadAudio(`${W2V}/audio/${c.id}.wav`);
-      const r = await align([{ start: 0, end: audio.length / 16000, text: c.reference_text }], audio, aligner);
+      const r = await align([{ start: 0, end: audio.length / 16000, text: c.reference_text }], aligner, audio);
       expect(r.word_segments.map((w) => w.word)).toEqual(c.wx_words.map((w) => w.word));
       r.word_segments.forEach((w, i) => {
         n++;
@@ -66,7 +66,7 @@ describe("WhisperX alignment with MLX emissions", () => {
   });
   it("aligns digits and symbols without a crash: they get times, no score", async () => {
     const audio = await loadAudio(`${W2V}/audio/w2v_sent_000.wav`);
-    const r = await align([{ start: 0, end: audio.length / 16000, text: " It costs $5 at 3pm. Really!" }], audio, aligner, { returnCharAlignments: true });
+    const r = await align([{ start: 0, end: audio.length / 16000, text: " It costs $5 at 3pm. Really!" }], aligner, audio, { returnCharAlignments: true });
     const words = r.word_segments;
     expect(words.map((w) => w.word)).toEqual(["It", "costs", "$5", "at", "3pm.", "Really!"]);
     const five = words[2];
@@ -84,7 +84,7 @@ describe("WhisperX alignment with MLX emissions", () => {
     for (const t of truth.clips.filter((c) => c.kind === "word_concat" && c.words)) {
       const ref = refs.clips.find((c) => c.id === t.id) as ClipRef;
       const audio = await loadAudio(`${W2V}/audio/${t.id}.wav`);
-      const r = await align([{ start: 0, end: audio.length / 16000, text: ref.reference_text }], audio, aligner);
+      const r = await align([{ start: 0, end: audio.length / 16000, text: ref.reference_text }], aligner, audio);
       (t.words ?? []).forEach((w, i) => {
         ours[0].push(Math.abs((r.word_segments[i].start as number) - w.start) * 1000);
         ours[1].push(Math.abs((r.word_segments[i].end as number) - w.end) * 1000);

@@ -10,10 +10,17 @@ import * as ort from "onnxruntime-node";
 /** A graph that cannot be loaded or does not fit the model it is used for. */
 export class OnnxModelError extends Error {}
 
-/** Threads for one session: the machine's cores (override with WHISPERX_ONNX_THREADS). */
-export function onnxThreads(): number {
+/** Threads for one session: `requested` when positive, else WHISPERX_ONNX_THREADS, else the machine's cores. */
+export function onnxThreads(requested?: number): number {
+  if (requested !== undefined && requested > 0) return requested;
   const env = Number.parseInt(process.env.WHISPERX_ONNX_THREADS ?? "", 10);
   return Number.isInteger(env) && env > 0 ? env : Math.max(1, availableParallelism());
+}
+
+/** How sessions are opened. */
+export interface SessionOptions {
+  /** Intra-op threads (0 or undefined: `onnxThreads()`'s default). */
+  threads?: number;
 }
 
 /** What a graph must declare to be used as `role`. */
@@ -24,7 +31,7 @@ export interface GraphContract {
 }
 
 /** Loads a graph and checks that it has the inputs and outputs its role needs. */
-export async function openSession(file: string, contract: GraphContract): Promise<ort.InferenceSession> {
+export async function openSession(file: string, contract: GraphContract, options: SessionOptions = {}): Promise<ort.InferenceSession> {
   if (!existsSync(file)) throw new OnnxModelError(`${file}: no such file`);
   let session: ort.InferenceSession;
   try {
@@ -32,7 +39,7 @@ export async function openSession(file: string, contract: GraphContract): Promis
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
       executionMode: "sequential",
-      intraOpNumThreads: onnxThreads(),
+      intraOpNumThreads: onnxThreads(options.threads),
       interOpNumThreads: 1,
     });
   } catch (e) {

@@ -57,7 +57,7 @@ describe("wav2vec2 on ONNX Runtime", () => {
     let ok = 0;
     for (const c of refs.clips) {
       const audio = await loadAudio(`${W2V}/audio/${c.id}.wav`);
-      const r = await align([{ start: 0, end: audio.length / 16000, text: c.reference_text }], audio, aligner);
+      const r = await align([{ start: 0, end: audio.length / 16000, text: c.reference_text }], aligner, audio);
       expect(r.word_segments.map((w) => w.word)).toEqual(c.wx_words.map((w) => w.word));
       r.word_segments.forEach((w, i) => {
         n++;

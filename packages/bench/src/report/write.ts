@@ -28,3 +28,11 @@ export function writeReport(r: BenchReport, dir: string, reportsDir: string): { 
   writeFileAtomic(paths.html, renderHtml(r, history, md));
   return paths;
 }
+
+/** Keeps the JSON of a files or batch-size run as `<dir>/<kind>-<timestamp>.json`; returns its path. */
+export function writeRunReport(dir: string, kind: string, report: object): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${kind}-${Date.now()}.json`);
+  writeFileAtomic(path, JSON.stringify(report, null, 2) + "\n");
+  return path;
+}

@@ -1,13 +1,9 @@
 /**
- * The real-model workload: the bundled synthetic Whisper end to end as the CLI's default path
- * runs it (Silero VAD → 30 s chunks → batched decoding → wav2vec2 alignment), timed per stage,
- * with the peak RSS of the run.
+ * The real-model workload: the bundled synthetic Whisper end to end through the same pipeline
+ * object the CLI uses (Silero VAD → 30 s chunks → batched decoding → wav2vec2 alignment), each
+ * stage timed through its own method, with the peak RSS of the run.
  */
-import type { WeightFormat } from "@whisperx-mlx/convert";
-import { align, getSpeechTimestamps, loadAudio, SileroVadOnnx, speechToChunks, transcribeChunks, type AlignModel } from "@whisperx-mlx/core";
-import type { WhisperBackend } from "@whisperx-mlx/core";
-import { MlxWhisperBackend, Wav2Vec2Mlx } from "@whisperx-mlx/mlx-native";
-import { OnnxWhisperBackend, Wav2Vec2Onnx } from "@whisperx-mlx/onnx";
+import { align, loadAlignModel, loadAudio, loadModel, type AsrPipeline, type ComputeType, type EngineName, type LoadedAlignModel } from "whisperx-mlx";
 import { peakRssMb, resetPeakRss } from "../rtf.js";
 
 /** Model directories of the pipeline. */
@@ -24,8 +20,8 @@ export interface StageSeconds {
   total: number;
 }
 
-/** The engines the pipeline can run on (the VAD is Silero on ONNX Runtime for both, as in the CLI). */
-export type PipelineEngine = "mlx" | "onnx";
+/** The engines the pipeline can run on (the VAD is Silero on ONNX Runtime in a worker thread for both, as in the CLI). */
+export type PipelineEngine = EngineName;
 
 /** One end-to-end run over one audio input. */
 export interface PipelineResult {
@@ -48,30 +44,29 @@ export interface PipelineResult {
 export class PipelineRunner {
   private constructor(
     readonly engine: PipelineEngine,
-    readonly backend: WhisperBackend,
-    readonly vad: SileroVadOnnx,
-    readonly aligner: AlignModel,
+    readonly pipeline: AsrPipeline,
+    readonly aligner: LoadedAlignModel,
   ) {}
 
-  /** Loads the models on `engine` (ONNX graphs are built from the MLX directories on first use). */
-  static async load(models: PipelineModels, engine: PipelineEngine = "mlx", weights: WeightFormat = "float32"): Promise<PipelineRunner> {
-    const w2v = engine === "mlx" ? Wav2Vec2Mlx.load(models.align) : await Wav2Vec2Onnx.load(models.align);
-    const backend = engine === "mlx" ? MlxWhisperBackend.load(models.whisper) : await OnnxWhisperBackend.load(models.whisper, { weights });
-    return new PipelineRunner(engine, backend, await SileroVadOnnx.load(), { vocab: w2v.config.vocab, emissions: (x) => w2v.emissions(x) });
+  /** Loads the models on `engine` through the public API (ONNX graphs are built from the MLX directories on first use). */
+  static async load(models: PipelineModels, engine: PipelineEngine = "mlx", computeType: ComputeType = "default"): Promise<PipelineRunner> {
+    const pipeline = await loadModel(models.whisper, { backend: engine, computeType, language: "en" });
+    const aligner = await loadAlignModel("en", { modelName: models.align, backend: engine });
+    return new PipelineRunner(engine, pipeline, aligner);
   }
 
   /** VAD → chunks → batched ASR (no alignment): the transcript of a file, for WER. */
   async transcribe(audio: Float32Array, batchSize = 8): Promise<string> {
-    const chunks = speechToChunks(getSpeechTimestamps(await this.vad.speechProbabilities(audio), audio.length, { maxSpeechDurationS: 30 }), 16000, 30);
-    const r = await transcribeChunks(this.backend, audio, chunks, { language: "en", batchSize });
+    const r = await this.pipeline.transcribe(audio, { batchSize });
     return r.segments.map((s) => s.text).join(" ");
   }
 
-  /** Warms the kernels up on a few seconds of `audio` (compilation, allocator), untimed. */
+  /** Warms every stage up on a few seconds of `audio` (worker start, compilation, allocator), untimed. */
   async warmUp(audio: Float32Array): Promise<void> {
     const piece = audio.subarray(0, Math.min(audio.length, 16000 * 8));
-    const r = await transcribeChunks(this.backend, piece, [{ start: 0, end: piece.length / 16000, segments: [[0, piece.length / 16000]] }], { language: "en", batchSize: 1 });
-    if (r.segments.length) await align(r.segments, piece, this.aligner, { language: "en" });
+    await this.pipeline.detectSpeech(piece);
+    const r = await this.pipeline.transcribeChunks(piece, [{ start: 0, end: piece.length / 16000, segments: [[0, piece.length / 16000]] }], { batchSize: 1 });
+    if (r.segments.length) await align(r.segments, this.aligner, piece);
   }
 
   /** `repeats` timed end-to-end runs; the stages reported are those of the fastest. */
@@ -85,17 +80,21 @@ export class PipelineRunner {
   private async runOnce(name: string, audio: Float32Array, batchSize: number): Promise<PipelineResult> {
     resetPeakRss();
     const t0 = performance.now();
-    const speech = getSpeechTimestamps(await this.vad.speechProbabilities(audio), audio.length, { maxSpeechDurationS: 30 });
-    const chunks = speechToChunks(speech, 16000, 30);
+    const chunks = await this.pipeline.detectSpeech(audio);
     const t1 = performance.now();
-    const asr = await transcribeChunks(this.backend, audio, chunks, { language: "en", batchSize });
+    const asr = await this.pipeline.transcribeChunks(audio, chunks, { batchSize });
     const t2 = performance.now();
-    if (asr.segments.length) await align(asr.segments, audio, this.aligner, { language: "en" });
+    if (asr.segments.length) await align(asr.segments, this.aligner, audio);
     const t3 = performance.now();
     const stages = { vad: (t1 - t0) / 1000, asr: (t2 - t1) / 1000, align: (t3 - t2) / 1000, total: (t3 - t0) / 1000 };
     const audioSeconds = audio.length / 16000;
     const rtf = { vad: audioSeconds / stages.vad, asr: audioSeconds / stages.asr, align: audioSeconds / stages.align, total: audioSeconds / stages.total };
     return { engine: this.engine, name, audioSeconds, batchSize, chunks: chunks.length, stages, rtf, totalSamples: [stages.total], peakRssMb: await peakRssMb(), text: asr.segments.map((s) => s.text).join(" ") };
+  }
+
+  /** Stops the pipeline's VAD worker. */
+  async close(): Promise<void> {
+    await this.pipeline.close();
   }
 }
 

@@ -3,6 +3,7 @@
  * emissions, force-align the segment's characters, and build words and sentence sub-segments.
  */
 import { SAMPLE_RATE } from "../audio/constants.js";
+import { loadAudio } from "../audio/load-audio.js";
 import type { Segment, Word } from "../types.js";
 import { interpolateNans, type InterpolateMethod } from "./interpolate.js";
 import { sentenceSpans } from "./sentences.js";
@@ -15,15 +16,26 @@ export const LANGUAGES_WITHOUT_SPACES = new Set(["ja", "zh"]);
 export interface AlignModel {
   /** Labels in id order, as the model's vocab. */
   vocab: readonly string[];
+  /** The language it aligns (WhisperX's `metadata["language"]`); `align` uses it unless told otherwise. */
+  language?: string;
   /** Log-softmax emissions of a 16 kHz waveform of at least 400 samples. */
   emissions(audio: Float32Array): Promise<Emissions>;
 }
 
 /** Options of `align` (WhisperX names). */
 export interface AlignOptions {
+  /** The transcript's language (default: the model's, else English). */
   language?: string;
   interpolateMethod?: InterpolateMethod;
   returnCharAlignments?: boolean;
+  /** Called after each segment with the segments done and their total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What `align` returns (WhisperX's `AlignedTranscriptionResult`). */
+export interface AlignedResult {
+  segments: AlignedSegment[];
+  word_segments: Word[];
 }
 
 /** A character with its alignment. */
@@ -70,16 +82,21 @@ function withWildcard(em: Emissions, blank: number): Emissions {
   return { data, frames: em.frames, vocab: V };
 }
 
-/** Aligns transcript segments to audio. Returns sub-segments (sentences) and all words. */
-export async function align(segments: readonly Segment[], audio: Float32Array, model: AlignModel, options: AlignOptions = {}): Promise<{ segments: AlignedSegment[]; word_segments: Word[] }> {
-  const lang = options.language ?? "en";
+/**
+ * Aligns transcript segments to audio (16 kHz samples, or a file decoded as `loadAudio` does),
+ * with WhisperX's argument order. Returns sentence sub-segments and all words.
+ */
+export async function align(segments: readonly Segment[], model: AlignModel, audioOrPath: Float32Array | string, options: AlignOptions = {}): Promise<AlignedResult> {
+  const audio = typeof audioOrPath === "string" ? await loadAudio(audioOrPath) : audioOrPath;
+  const lang = options.language ?? model.language ?? "en";
   const noSpaces = LANGUAGES_WITHOUT_SPACES.has(lang);
   const method = options.interpolateMethod ?? "nearest";
   const { dict, blank } = alignDictionary(model.vocab);
   const aligned: AlignedSegment[] = [];
   const audioSeconds = audio.length / SAMPLE_RATE;
 
-  for (const segment of segments) {
+  for (const [segmentIndex, segment] of segments.entries()) {
+    options.onProgress?.(segmentIndex, segments.length);
     const text = segment.text;
     const numLeading = text.length - text.trimStart().length;
     const numTrailing = text.length - text.trimEnd().length;
@@ -195,5 +212,6 @@ export async function align(segments: readonly Segment[], audio: Float32Array, m
     }
     aligned.push(...[...groups.values()].sort((a, b) => a.start - b.start || a.end - b.end));
   }
+  options.onProgress?.(segments.length, segments.length);
   return { segments: aligned, word_segments: aligned.flatMap((s) => s.words) };
 }

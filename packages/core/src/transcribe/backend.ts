@@ -16,6 +16,14 @@ export interface RawDecode {
   noSpeechProb: number;
 }
 
+/** Options of `WhisperBackend.decodeChunks`. */
+export interface DecodeChunksOptions {
+  temperature: number;
+  sampleLen: number;
+  batchSize: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * The stages a Whisper backend (MLX, ONNX Runtime, …) provides. Core drives them; the tensors
  * never leave the backend.
@@ -32,9 +40,10 @@ export interface WhisperBackend {
   /**
    * Decodes independent audio chunks (each ≤ 30 s, zero-padded to 30 s, its own log-mel) under
    * the same `rules`, `batchSize` at a time, as WhisperX's batched pipeline does. Requires
-   * rules without timestamps. Results are in chunk order.
+   * rules without timestamps. Results are in chunk order. `onProgress` hears the chunks done
+   * after each batch.
    */
-  decodeChunks(chunks: Float32Array[], rules: LogitRules, options: { temperature: number; sampleLen: number; batchSize: number }): Promise<RawDecode[]>;
+  decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]>;
   /**
    * For cross-attention DTW: runs the decoder on `tokens` over the window [seek, seek + size),
    * and returns the alignment heads' cross-attention (softmax over the window's first size/2

@@ -16,9 +16,11 @@ export interface ChunkTranscribeOptions {
   language?: string;
   task?: "transcribe" | "translate";
   batchSize?: number;
-  suppressTokens?: string;
+  suppressTokens?: string | number[];
   suppressBlank?: boolean;
   initialPrompt?: string;
+  /** Called after each batch with the chunks decoded so far and their total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Python's `round(x, 3)` for the sample-derived times used here (no exact decimal ties occur). */
@@ -61,7 +63,7 @@ export async function transcribeChunks(backend: WhisperBackend, audio: Float32Ar
     backend.dims.n_audio_ctx,
   );
   const pieces = chunks.map((c) => audio.subarray(Math.trunc(c.start * SAMPLE_RATE), Math.trunc(c.end * SAMPLE_RATE)).subarray(0, N_SAMPLES));
-  const raw = await backend.decodeChunks(pieces, rules, { temperature: 0, sampleLen: Math.floor(backend.dims.n_text_ctx / 2), batchSize: options.batchSize ?? 8 });
+  const raw = await backend.decodeChunks(pieces, rules, { temperature: 0, sampleLen: Math.floor(backend.dims.n_text_ctx / 2), batchSize: options.batchSize ?? 8, onProgress: options.onProgress });
   const segments: Segment[] = raw.map((r, i) => ({
     text: tokenizer.decode(r.tokens),
     start: roundMs(chunks[i].start),

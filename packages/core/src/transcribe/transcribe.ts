@@ -23,7 +23,7 @@ export interface TranscribeOptions {
   noSpeechThreshold?: number | null;
   conditionOnPreviousText?: boolean;
   initialPrompt?: string;
-  suppressTokens?: string;
+  suppressTokens?: string | number[];
   suppressBlank?: boolean;
   maxInitialTimestamp?: number | null;
   /** Word timestamps from cross-attention DTW (openai-whisper `word_timestamps=True`). */

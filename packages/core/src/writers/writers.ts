@@ -52,3 +52,11 @@ export function writeResult(result: TranscriptionResult, audioPath: string, outp
   for (const [p, text] of rendered) writeFileAtomic(p, text);
   return rendered.map(([p]) => p);
 }
+
+/** Writes one result for one audio file; returns the paths written. */
+export type ResultWriter = (result: TranscriptionResult, audioPath: string, options?: SubtitleOptions) => string[];
+
+/** WhisperX's `get_writer(output_format, output_dir)`: a writer bound to a format and a directory. */
+export function getWriter(format: OutputFormat | "all", outputDir: string): ResultWriter {
+  return (result, audioPath, options = {}) => writeResult(result, audioPath, outputDir, format, options);
+}

@@ -6,7 +6,7 @@
  * projection of the LSTM cell is one matmul; only the recurrence h, c ← cell(x_i, h, c) is
  * sequential. The output head (ReLU → 1×1 conv → sigmoid) runs batched at the end.
  */
-import type * as mlxTypes from "@frost-beta/mlx";
+import type * as mlxTypes from "../mlx-binding.js";
 import { toMlx } from "../npy.js";
 import { loadMlx, type MlxCore } from "../runtime.js";
 import { loadWeights, readModelConfig } from "../weights.js";

@@ -5,7 +5,7 @@
  * frame of an even kernel dropped), the post-LN or stable (pre-LN) encoder, the CTC head and
  * log-softmax emissions. The raw waveform goes in un-normalised, as WhisperX feeds it.
  */
-import type * as mlxTypes from "@frost-beta/mlx";
+import type * as mlxTypes from "../mlx-binding.js";
 import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 import { toMlx } from "../npy.js";
 import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";

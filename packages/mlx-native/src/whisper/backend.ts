@@ -3,8 +3,8 @@
  * whose logits never leave the device (only the sampled token id and its log-probability are
  * read back each step).
  */
-import type * as mlxTypes from "@frost-beta/mlx";
-import { N_FRAMES, N_SAMPLES, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
+import type * as mlxTypes from "../mlx-binding.js";
+import { N_FRAMES, N_SAMPLES, type DecodeChunksOptions, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
 import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
 import { logMelSpectrogram } from "./log-mel.js";
 import { loadWhisperWeights, readWhisperConfig, type WhisperModelConfig } from "./load-model.js";
@@ -184,7 +184,7 @@ export class MlxWhisperBackend implements WhisperBackend {
     return { tokens: sampled, sumLogprob, noSpeechProb };
   }
 
-  async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: { temperature: number; sampleLen: number; batchSize: number }): Promise<RawDecode[]> {
+  async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]> {
     if (rules.stepMask([]).ranges.length) throw new Error("decodeChunks needs rules without timestamps");
     const out: RawDecode[] = new Array(chunks.length);
     const bs = Math.max(1, options.batchSize);
@@ -200,6 +200,7 @@ export class MlxWhisperBackend implements WhisperBackend {
       pending = b + 1 < batches.length ? this.encodeAsync(batches[b + 1].map((i) => chunks[i])) : [];
       const res = await this.decodeBatch(feats, rules, options);
       batches[b].forEach((id, j) => (out[id] = res[j]));
+      options.onProgress?.(Math.min(chunks.length, (b + 1) * bs), chunks.length);
     }
     return out;
   }

@@ -3,7 +3,7 @@
  * shared loader (float32, quantized linears dequantized).
  */
 import { join } from "node:path";
-import type * as mlxTypes from "@frost-beta/mlx";
+import type * as mlxTypes from "../mlx-binding.js";
 import type { WhisperDims } from "@whisperx-mlx/core";
 import type { MlxCore } from "../runtime.js";
 import { loadWeights, ModelLoadError, readModelConfig } from "../weights.js";

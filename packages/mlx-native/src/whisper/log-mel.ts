@@ -4,7 +4,7 @@
  * from `mel_filters.npz`, log10 clamped at 1e-10, dynamic range limited to 8 (log10 units) below
  * the maximum of the whole input, then (x + 4) / 4. Output is (frames, n_mels), channels-last.
  */
-import type * as mlxTypes from "@frost-beta/mlx";
+import type * as mlxTypes from "../mlx-binding.js";
 import { HOP_LENGTH, melFiltersPath, N_FFT } from "@whisperx-mlx/core";
 import { toMlx } from "../npy.js";
 import type { MlxCore } from "../runtime.js";

@@ -3,7 +3,7 @@
  * mlx-examples' `whisper.py`): a conv stem and pre-LN transformer encoder, and a decoder with
  * self- and cross-attention whose keys/values are cached between steps.
  */
-import type * as mlxTypes from "@frost-beta/mlx";
+import type * as mlxTypes from "../mlx-binding.js";
 import type { WhisperDims } from "@whisperx-mlx/core";
 import type { MlxCore } from "../runtime.js";
 import type { WeightMap } from "./load-model.js";

@@ -7,7 +7,7 @@
  */
 import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 import { onnxGraphDir, readManifest } from "../graph-cache.js";
-import { openSession, ort, runSession } from "../session.js";
+import { openSession, ort, runSession, type SessionOptions } from "../session.js";
 import { join } from "node:path";
 
 /** A loaded wav2vec2 graph. */
@@ -18,10 +18,10 @@ export class Wav2Vec2Onnx {
   ) {}
 
   /** Opens an ONNX wav2vec2 directory, or an MLX one whose graph is built once and cached. */
-  static async load(dir: string, options: { onBuild?: (message: string) => void } = {}): Promise<Wav2Vec2Onnx> {
+  static async load(dir: string, options: SessionOptions & { onBuild?: (message: string) => void } = {}): Promise<Wav2Vec2Onnx> {
     const graphs = onnxGraphDir(dir, options.onBuild);
     const m = readManifest(graphs, "wav2vec2");
-    return new Wav2Vec2Onnx(m.config, await openSession(join(graphs, m.graphs.wav2vec2), { role: "wav2vec2", inputs: ["audio"], outputs: ["emissions"] }));
+    return new Wav2Vec2Onnx(m.config, await openSession(join(graphs, m.graphs.wav2vec2), { role: "wav2vec2", inputs: ["audio"], outputs: ["emissions"] }, options));
   }
 
   /** Log-softmax emissions [frames, vocab] of a mono 16 kHz waveform (at least 400 samples). */

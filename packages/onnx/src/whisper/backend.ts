@@ -4,8 +4,8 @@
  * JavaScript, where core's `applyLogitRules` filters them.
  */
 import type { WeightFormat } from "@whisperx-mlx/convert";
-import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
-import { ort } from "../session.js";
+import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type DecodeChunksOptions, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
+import { ort, type SessionOptions } from "../session.js";
 import { onnxGraphDir } from "../graph-cache.js";
 import { OnnxWhisperModel, type CrossCache, type KvCache } from "./model.js";
 
@@ -51,8 +51,8 @@ export class OnnxWhisperBackend implements WhisperBackend {
    * built on first use (float32, or int8 linear layers with `weights: "int8"`) and cached by the
    * weights' hash (`onBuild` hears about that build).
    */
-  static async load(dir: string, options: { onBuild?: (message: string) => void; weights?: WeightFormat } = {}): Promise<OnnxWhisperBackend> {
-    return new OnnxWhisperBackend(await OnnxWhisperModel.load(onnxGraphDir(dir, options.onBuild, options.weights)));
+  static async load(dir: string, options: SessionOptions & { onBuild?: (message: string) => void; weights?: WeightFormat } = {}): Promise<OnnxWhisperBackend> {
+    return new OnnxWhisperBackend(await OnnxWhisperModel.load(onnxGraphDir(dir, options.onBuild, options.weights), options));
   }
 
   async melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle> {
@@ -86,7 +86,7 @@ export class OnnxWhisperBackend implements WhisperBackend {
     return r;
   }
 
-  async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: { temperature: number; sampleLen: number; batchSize: number }): Promise<RawDecode[]> {
+  async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]> {
     if (rules.stepMask([]).ranges.length) throw new Error("decodeChunks needs rules without timestamps");
     const out: RawDecode[] = new Array(chunks.length);
     const bs = Math.max(1, options.batchSize);
@@ -103,6 +103,7 @@ export class OnnxWhisperBackend implements WhisperBackend {
       const mel = await this.model.logMel(padded);
       const res = await this.decodeRows(await this.model.encode(mel.data.subarray(0, ids.length * this.dims.n_mels * N_FRAMES), ids.length), rules, options);
       ids.forEach((id, j) => (out[id] = res[j]));
+      options.onProgress?.(Math.min(chunks.length, s + bs), chunks.length);
     }
     return out;
   }

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { WhisperDims } from "@whisperx-mlx/core";
 import { readManifest } from "../graph-cache.js";
-import { openSession, ort, runSession } from "../session.js";
+import { openSession, ort, runSession, type SessionOptions } from "../session.js";
 
 /** Self-attention caches of every decoder layer (keys and values [B, H, P, Dh]). */
 export interface KvCache {
@@ -33,18 +33,18 @@ export class OnnxWhisperModel {
   ) {}
 
   /** Opens a directory written by `convert --to onnx` (or the ONNX cache). */
-  static async load(dir: string): Promise<OnnxWhisperModel> {
+  static async load(dir: string, options: SessionOptions = {}): Promise<OnnxWhisperModel> {
     const manifest = readManifest(dir, "whisper");
     const d = manifest.dims;
     const layers = Array.from({ length: d.n_text_layer }, (_, i) => i);
     const cross = layers.flatMap((i) => [`cross_k_${i}`, `cross_v_${i}`]);
-    const mel = await openSession(join(dir, manifest.graphs.mel), { role: "log-mel", inputs: ["audio"], outputs: ["log_mel"] });
-    const encoder = await openSession(join(dir, manifest.graphs.encoder), { role: "Whisper encoder", inputs: ["mel"], outputs: cross });
+    const mel = await openSession(join(dir, manifest.graphs.mel), { role: "log-mel", inputs: ["audio"], outputs: ["log_mel"] }, options);
+    const encoder = await openSession(join(dir, manifest.graphs.encoder), { role: "Whisper encoder", inputs: ["mel"], outputs: cross }, options);
     const decoder = await openSession(join(dir, manifest.graphs.decoder), {
       role: "Whisper decoder",
       inputs: ["tokens", "offset", "logit_bias", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
       outputs: ["logits", "token", "token_logprob", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`, `cross_qk_${i}`])],
-    });
+    }, options);
     return new OnnxWhisperModel(dir, d, mel, encoder, decoder);
   }
 

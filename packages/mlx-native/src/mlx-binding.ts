@@ -3,7 +3,8 @@
  * index.d.ts re-exports its `nn` sources as raw .ts files, which do not pass `strict` checks.
  * Signatures follow the binding (verified by the tests that run them).
  */
-export namespace core {
+/* eslint-disable @typescript-eslint/no-namespace -- these declare the binding's own namespaces (core, fft, fast, random, metal) */
+export declare namespace core {
   type Scalar = number | boolean;
   type ArrayLike = array | Scalar | ArrayLike[];
   class Dtype {
@@ -98,13 +99,27 @@ export namespace core {
   function compile<A extends array[], R>(fn: (...args: A) => R, shapeless?: boolean): (...args: A) => R;
   function disableCompile(): void;
   function enableCompile(): void;
-  class Stream {}
-  class Device {}
+  class Stream {
+    readonly device: Device;
+  }
+  class Device {
+    readonly type: number;
+  }
+  /** Device types, compared with `Device.type`. */
   const cpu: number;
+  const gpu: number;
+  function defaultDevice(): Device;
+  function setDefaultDevice(device: Device): void;
+  function defaultStream(device: Device): Stream;
+  function setDefaultStream(stream: Stream): void;
+  function toStream(s: Stream | Device | number): Stream;
   function newStream(device: number | Device): Stream;
   function stream(s: Stream | unknown): Disposable;
   function eval(...arrays: unknown[]): void;
   function asyncEval(...arrays: unknown[]): void;
+  namespace metal {
+    function isAvailable(): boolean;
+  }
   namespace fft {
     function rfft(a: ArrayLike, n?: number, axis?: number): array;
   }

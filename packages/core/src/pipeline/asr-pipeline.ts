@@ -1,0 +1,227 @@
+/**
+ * WhisperX's ASR pipeline (`FasterWhisperPipeline`): audio → VAD → ≤ 30 s chunks → batched
+ * Whisper decoding, or openai-whisper's sequential 30 s windows when VAD is off. One object per
+ * loaded model; the CLI, the bench, and every later consumer call this.
+ */
+import { loadAudio } from "../audio/load-audio.js";
+import { SAMPLE_RATE } from "../audio/constants.js";
+import type { WhisperBackend } from "../transcribe/backend.js";
+import { transcribe as transcribeSequential } from "../transcribe/transcribe.js";
+import { detectLanguage, transcribeChunks } from "../transcribe/transcribe-chunks.js";
+import type { Segment, TranscriptionResult, WhisperDims } from "../types.js";
+import { speechToChunks, type VadChunk } from "../vad/merge-chunks.js";
+import type { SpeechProbabilityModel } from "../vad/speech-model.js";
+import { getSpeechTimestamps, type SpeechTimestampOptions } from "../vad/speech-timestamps.js";
+import { VadService, type VadResult } from "../vad/vad-service.js";
+import type { AsrOptions, VadMethod, VadOptions } from "./asr-options.js";
+import type { EngineName } from "./engine.js";
+import { progressOf, type ProgressCallback } from "./progress.js";
+
+/** Transcribe or translate into English. */
+export type Task = "transcribe" | "translate";
+
+/** Everything an `AsrPipeline` is made of (the public `loadModel` assembles it). */
+export interface AsrPipelineConfig {
+  backend: WhisperBackend;
+  /** The engine the backend runs on. */
+  engine: EngineName;
+  /** The converted model directory. */
+  modelDir: string;
+  /** The name the model was asked for (a Whisper name, Hub id or directory). */
+  modelName: string;
+  /** Language of every call that does not name one (undefined: detect on the first 30 s). */
+  language?: string;
+  task: Task;
+  asrOptions: AsrOptions;
+  vadMethod: VadMethod;
+  vadOptions: VadOptions;
+  /** Silero run in this process on the engine; without it Silero runs on ONNX Runtime in a worker thread. */
+  speechModel?: SpeechProbabilityModel;
+  /** A Silero `.onnx` file for the worker (default: the bundled v6 model). */
+  vadModelPath?: string;
+}
+
+/** Options of one `transcribe` call (WhisperX's `transcribe` arguments). */
+export interface TranscribeCallOptions {
+  /** Chunks decoded together (WhisperX `batch_size`, default 8). */
+  batchSize?: number;
+  /** Longest VAD chunk in seconds (default: the pipeline's `vadOptions.chunkSize`). */
+  chunkSize?: number;
+  language?: string;
+  task?: Task;
+  /** Progress of VAD and transcription. */
+  onProgress?: ProgressCallback;
+  /** Non-fatal conditions, one line each (e.g. no speech found). */
+  onWarning?: (message: string) => void;
+}
+
+/** The outcome of one file of `transcribeFiles`. */
+export type FileTranscription =
+  | { file: string; ok: true; audio: Float32Array; result: TranscriptionResult; seconds: number; warnings: string[] }
+  | { file: string; ok: false; error: Error };
+
+/** Audio decoded (and, with the worker VAD, segmented) ahead of transcription. */
+interface PreparedAudio {
+  file?: string;
+  prepared: Promise<VadResult>;
+}
+
+/** A loaded Whisper model with its VAD and decoding settings. */
+export class AsrPipeline {
+  readonly backend: WhisperBackend;
+  readonly engine: EngineName;
+  readonly modelDir: string;
+  readonly modelName: string;
+  readonly asrOptions: AsrOptions;
+  readonly vadMethod: VadMethod;
+  readonly vadOptions: VadOptions;
+  private readonly config: AsrPipelineConfig;
+  private vadService?: VadService;
+
+  constructor(config: AsrPipelineConfig) {
+    this.config = config;
+    this.backend = config.backend;
+    this.engine = config.engine;
+    this.modelDir = config.modelDir;
+    this.modelName = config.modelName;
+    this.asrOptions = config.asrOptions;
+    this.vadMethod = config.vadMethod;
+    this.vadOptions = config.vadOptions;
+  }
+
+  /** The model's dimensions. */
+  get dims(): WhisperDims {
+    return this.backend.dims;
+  }
+
+  private get worker(): VadService {
+    return (this.vadService ??= new VadService({ modelPath: this.config.vadModelPath }));
+  }
+
+  private speechOptions(chunkSize: number): SpeechTimestampOptions {
+    // WhisperX's Silero call: get_speech_timestamps(max_speech_duration_s=chunk_size, threshold=vad_onset).
+    return { threshold: this.vadOptions.vadOnset, maxSpeechDurationS: chunkSize };
+  }
+
+  /** Starts decoding a file (and, with the worker VAD, finding its speech) in the worker thread. */
+  private prepareFile(file: string, chunkSize: number): PreparedAudio {
+    const detect = this.vadMethod === "silero" && !this.config.speechModel;
+    const prepared = this.worker.loadAndDetect(file, this.speechOptions(chunkSize), detect);
+    prepared.catch(() => undefined); // handled where the file is reached
+    return { file, prepared };
+  }
+
+  /** Speech of in-memory audio as WhisperX chunks of at most `chunkSize` seconds. */
+  async detectSpeech(audio: Float32Array, chunkSize = this.vadOptions.chunkSize): Promise<VadChunk[]> {
+    return (await this.chunksOf({ audio }, chunkSize)).chunks;
+  }
+
+  private async chunksOf(input: VadResult, chunkSize: number): Promise<{ audio: Float32Array; chunks: VadChunk[] }> {
+    const options = this.speechOptions(chunkSize);
+    const audio = input.audio;
+    let timestamps = input.timestamps;
+    if (!timestamps) {
+      if (this.config.speechModel) timestamps = getSpeechTimestamps(await this.config.speechModel.speechProbabilities(audio), audio.length, options);
+      else ({ timestamps } = await this.worker.detect(audio.slice(), options)); // a copy: the worker takes ownership of what it is sent
+    }
+    return { audio, chunks: speechToChunks(timestamps ?? [], SAMPLE_RATE, chunkSize) };
+  }
+
+  /**
+   * Transcribes one input: a path (decoded as WhisperX's `load_audio` does) or 16 kHz mono
+   * samples. Returns WhisperX's result: one segment per VAD chunk (`start`, `end`, `text`,
+   * `tokens`, `avg_logprob`), or openai-whisper's segments when VAD is off.
+   */
+  async transcribe(audio: Float32Array | string, options: TranscribeCallOptions = {}): Promise<TranscriptionResult> {
+    const chunkSize = options.chunkSize ?? this.vadOptions.chunkSize;
+    const input: VadResult = typeof audio === "string" ? (this.vadMethod === "silero" ? await this.prepareFile(audio, chunkSize).prepared : { audio: await loadAudio(audio) }) : { audio };
+    return this.transcribePrepared(input, options);
+  }
+
+  private async transcribePrepared(input: VadResult, options: TranscribeCallOptions): Promise<TranscriptionResult> {
+    if (this.vadMethod === "none") return this.transcribeWindows(input.audio, options);
+    const chunkSize = options.chunkSize ?? this.vadOptions.chunkSize;
+    options.onProgress?.(progressOf("vad", 0, 1));
+    const { audio, chunks } = await this.chunksOf(input, chunkSize);
+    options.onProgress?.(progressOf("vad", 1, 1));
+    if (chunks.length === 0) options.onWarning?.("no active speech found");
+    return this.transcribeChunks(audio, chunks, options);
+  }
+
+  /** openai-whisper's sequential path over 30 s windows (with its fallback, prompts and optional DTW word times). */
+  private async transcribeWindows(audio: Float32Array, options: TranscribeCallOptions): Promise<TranscriptionResult> {
+    const asr = this.asrOptions;
+    const r = await transcribeSequential(this.backend, audio, {
+      language: options.language ?? this.config.language,
+      task: options.task ?? this.config.task,
+      temperature: asr.temperatures,
+      compressionRatioThreshold: asr.compressionRatioThreshold,
+      logprobThreshold: asr.logProbThreshold,
+      noSpeechThreshold: asr.noSpeechThreshold,
+      conditionOnPreviousText: asr.conditionOnPreviousText,
+      initialPrompt: asr.initialPrompt,
+      suppressTokens: asr.suppressTokens,
+      suppressBlank: asr.suppressBlank,
+      wordTimestamps: asr.wordTimestamps,
+      alignmentHeads: asr.alignmentHeads,
+      onProgress: options.onProgress && ((done, total) => options.onProgress?.(progressOf("transcribe", done, total))),
+    });
+    const segments: Segment[] = r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob, ...(s.words ? { words: s.words } : {}) }));
+    return { segments, language: r.language, ...(asr.wordTimestamps ? { word_segments: segments.flatMap((s) => s.words ?? []) } : {}) };
+  }
+
+  /**
+   * The batched ASR stage alone: each chunk cut from `audio` and decoded without timestamps,
+   * `batchSize` at a time, into one segment (WhisperX's `transcribe` after its VAD).
+   */
+  async transcribeChunks(audio: Float32Array, chunks: readonly VadChunk[], options: TranscribeCallOptions = {}): Promise<TranscriptionResult> {
+    const language = options.language ?? this.config.language;
+    if (chunks.length === 0) return { segments: [], language: language ?? (await detectLanguage(this.backend, audio)) };
+    const asr = this.asrOptions;
+    const r = await transcribeChunks(this.backend, audio, chunks, {
+      language,
+      task: options.task ?? this.config.task,
+      batchSize: options.batchSize ?? 8,
+      suppressTokens: asr.suppressTokens,
+      suppressBlank: asr.suppressBlank,
+      initialPrompt: asr.initialPrompt,
+      onProgress: options.onProgress && ((done, total) => options.onProgress?.(progressOf("transcribe", done, total))),
+    });
+    return { segments: r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })), language: r.language };
+  }
+
+  /**
+   * Transcribes files one after another, decoding (and segmenting) the next file in a worker
+   * thread while the current one is transcribed and while the caller handles its result. A file
+   * that fails is reported as `ok: false` and the others go on.
+   */
+  async *transcribeFiles(files: readonly string[], options: TranscribeCallOptions & { prefetch?: boolean } = {}): AsyncGenerator<FileTranscription> {
+    const chunkSize = options.chunkSize ?? this.vadOptions.chunkSize;
+    const prefetch = options.prefetch ?? true;
+    let next: PreparedAudio | undefined = files.length ? this.prepareFile(files[0], chunkSize) : undefined;
+    for (let i = 0; i < files.length; i++) {
+      const job = next as PreparedAudio;
+      if (prefetch) next = i + 1 < files.length ? this.prepareFile(files[i + 1], chunkSize) : undefined;
+      const file = files[i];
+      let item: FileTranscription;
+      try {
+        const input = await job.prepared;
+        const t0 = performance.now();
+        const warnings: string[] = [];
+        const result = await this.transcribePrepared(input, { ...options, onWarning: (w) => warnings.push(w) });
+        item = { file, ok: true, audio: input.audio, result, seconds: (performance.now() - t0) / 1000, warnings };
+      } catch (e) {
+        item = { file, ok: false, error: e instanceof Error ? e : new Error(String(e)) };
+      }
+      yield item;
+      if (!prefetch) next = i + 1 < files.length ? this.prepareFile(files[i + 1], chunkSize) : undefined;
+    }
+  }
+
+  /** Stops the VAD worker. The pipeline can still be used; the worker restarts on demand. */
+  async close(): Promise<void> {
+    const w = this.vadService;
+    this.vadService = undefined;
+    await w?.close();
+  }
+}

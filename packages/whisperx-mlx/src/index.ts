@@ -1,0 +1,69 @@
+/**
+ * whisperx-mlx: WhisperX's Python API for TypeScript.
+ *
+ * ```ts
+ * import { loadModel, loadAudio, loadAlignModel, align } from "whisperx-mlx";
+ * const model = await loadModel("small");
+ * const audio = await loadAudio("talk.mp3");
+ * const result = await model.transcribe(audio, { batchSize: 8 });
+ * const aligned = await align(result.segments, await loadAlignModel(result.language), audio);
+ * ```
+ */
+export { loadModel, type LoadModelOptions, type VadRuntime } from "./load-model.js";
+export { loadAlignModel, type LoadAlignModelOptions, type LoadedAlignModel } from "./load-align-model.js";
+export { decideEngine, needsMlxProbe, selectEngine, engineNamed, type EngineDecision } from "./engines.js";
+export { DEMO_MODEL, DEMO_ALIGN_MODEL, BUNDLED_SILERO_MLX, bundledModel, bundledModelsDir } from "./models/bundled.js";
+export { WHISPER_REPOS, resolveWhisperModel } from "./models/whisper-models.js";
+export { DEFAULT_ALIGN_MODELS, TORCHAUDIO_FILES, defaultAlignModelName, resolveAlignModel } from "./models/align-models.js";
+export { ModelResolveError, modelCacheDir, type ModelSourceOptions } from "./models/model-source.js";
+export { VERSION } from "./version.js";
+
+// The stages and types of the data path, from core.
+export {
+  AsrPipeline,
+  type AsrPipelineConfig,
+  type TranscribeCallOptions,
+  type FileTranscription,
+  type Task,
+  type AsrOptions,
+  DEFAULT_ASR_OPTIONS,
+  type VadMethod,
+  type VadOptions,
+  DEFAULT_VAD_OPTIONS,
+  type BackendChoice,
+  type ComputeType,
+  type EngineName,
+  type InferenceEngine,
+  EngineError,
+  type Progress,
+  type ProgressCallback,
+  type ProgressStage,
+  loadAudio,
+  AudioLoadError,
+  SAMPLE_RATE,
+  align,
+  type AlignModel,
+  type AlignOptions,
+  type AlignedResult,
+  type AlignedSegment,
+  type CharAlignment,
+  type InterpolateMethod,
+  writeResult,
+  getWriter,
+  renderResult,
+  type ResultWriter,
+  type OutputFormat,
+  ALL_FORMATS,
+  type SubtitleOptions,
+  formatTimestamp,
+  LANGUAGE_CODES,
+  type Segment,
+  type Word,
+  type TranscriptionResult,
+  type WhisperDims,
+  HubError,
+  VadWorkerError,
+  temperatureSchedule,
+} from "@whisperx-mlx/core";
+export { MlxRuntimeError, ModelLoadError, prepareMlx, type MlxAvailability } from "@whisperx-mlx/mlx-native";
+export { OnnxModelError } from "@whisperx-mlx/onnx";

@@ -1,0 +1,33 @@
+/** Hub repos → converted MLX directories: download the files a conversion needs, convert once. */
+import { join } from "node:path";
+import type { ModelFamily } from "@whisperx-mlx/convert";
+import { downloadRepoFiles, HubError, type HubFile } from "@whisperx-mlx/core";
+import { convertOnce, hubOverrides, ModelResolveError, type ModelSourceOptions } from "./model-source.js";
+
+/** A Hub id: `org/name`. */
+export const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
+
+/** A repo's weights: one safetensors file, a shard index with its shards, or pytorch_model.bin. */
+function pickWeights(files: HubFile[], extra: string[]): string[] {
+  const has = (p: string) => files.some((f) => f.path === p);
+  if (!has("config.json")) return [];
+  const meta = ["config.json", ...extra.filter(has)];
+  if (has("model.safetensors")) return [...meta, "model.safetensors"];
+  if (has("model.safetensors.index.json")) return [...meta, "model.safetensors.index.json", ...files.filter((f) => /^model-\d+-of-\d+\.safetensors$/.test(f.path)).map((f) => f.path)];
+  if (has("pytorch_model.bin")) return [...meta, "pytorch_model.bin"];
+  return [];
+}
+
+/** Downloads a Hub repo's model files into the Hub cache and converts them once. */
+export async function convertedFromHub(repo: string, family: ModelFamily, options: ModelSourceOptions): Promise<string> {
+  const extra = family === "whisper" ? ["generation_config.json"] : ["vocab.json"];
+  try {
+    const snap = await downloadRepoFiles(repo, (files) => pickWeights(files, extra), { ...hubOverrides(options), onProgress: options.onLog });
+    if (family === "wav2vec2" && !snap.files.includes("vocab.json")) throw new HubError(`${repo}: no vocab.json (not a Wav2Vec2ForCTC repo)`);
+    const dtype = family === "whisper" ? "float16" : "float32";
+    return convertOnce(family, snap.dir, join(repo.replace("/", "--"), `${snap.commit.slice(0, 12)}-${dtype}`), dtype, options.onLog);
+  } catch (e) {
+    if (e instanceof HubError) throw new ModelResolveError(`model '${repo}': ${e.message}`);
+    throw e;
+  }
+}
