@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // files run one at a time; e2e tests (`*.e2e.test.ts`) can be skipped with `pnpm test:fast`.
 export default defineConfig({
   test: {
-    projects: ["packages/*"],
+    projects: ["packages/*", "examples"],
     fileParallelism: false,
     reporters: ["default", "./scripts/plain-summary-reporter.ts"],
   },

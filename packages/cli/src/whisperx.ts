@@ -7,7 +7,6 @@
 import { mkdirSync } from "node:fs";
 import {
   align,
-  AudioLoadError,
   DEMO_MODEL,
   EngineError,
   formatTimestamp,
@@ -18,7 +17,6 @@ import {
   ModelLoadError,
   ModelResolveError,
   OnnxModelError,
-  VadWorkerError,
   VERSION,
   writeResult,
   temperatureSchedule,
@@ -110,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
         writeResult(output, file, f.output_dir, f.output_format, { maxLineWidth: f.max_line_width, maxLineCount: f.max_line_count, highlightWords: f.highlight_words });
       } catch (e) {
         failed++;
-        const msg = e instanceof AudioLoadError || e instanceof VadWorkerError ? e.message : (e as Error).message;
+        const msg = (e as Error).message;
         log(msg.startsWith(file) ? msg : `${file}: ${msg}`);
       }
     }

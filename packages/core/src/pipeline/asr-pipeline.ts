@@ -55,7 +55,7 @@ export interface TranscribeCallOptions {
   onWarning?: (message: string) => void;
 }
 
-/** The outcome of one file of `transcribeFiles`. */
+/** The outcome of one file of `transcribeFiles`; a failure's message starts with the file's name. */
 export type FileTranscription =
   | { file: string; ok: true; audio: Float32Array; result: TranscriptionResult; seconds: number; warnings: string[] }
   | { file: string; ok: false; error: Error };
@@ -211,7 +211,9 @@ export class AsrPipeline {
         const result = await this.transcribePrepared(input, { ...options, onWarning: (w) => warnings.push(w) });
         item = { file, ok: true, audio: input.audio, result, seconds: (performance.now() - t0) / 1000, warnings };
       } catch (e) {
-        item = { file, ok: false, error: e instanceof Error ? e : new Error(String(e)) };
+        const error = e instanceof Error ? e : new Error(String(e));
+        // Every failure names its file (audio errors already do).
+        item = { file, ok: false, error: error.message.startsWith(file) ? error : new Error(`${file}: ${error.message}`, { cause: error }) };
       }
       yield item;
       if (!prefetch) next = i + 1 < files.length ? this.prepareFile(files[i + 1], chunkSize) : undefined;
