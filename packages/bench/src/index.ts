@@ -20,3 +20,4 @@ export * from "./targets.js";
 export * from "./gate.js";
 export * from "./run.js";
 export * from "./workloads/files.js";
+export * from "./workloads/decoding.js";

@@ -19,6 +19,7 @@ import { runArchitecture, type ArchitectureResult } from "./workloads/architectu
 import { runOnnxArchitecture } from "./workloads/onnx-architecture.js";
 import { runMicro } from "./workloads/micro.js";
 import { concatenateAudio, PipelineRunner, type PipelineModels, type PipelineResult } from "./workloads/pipeline.js";
+import { runDecodingComparison, type DecodingResult } from "./workloads/decoding.js";
 
 /** Options of `runBench`. */
 export interface BenchOptions {
@@ -59,7 +60,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
   const quick = o.mode === "quick";
   const archs: WhisperArchitecture[] = quick ? ["tiny"] : ["tiny", "base", "small", ...(o.large ? (["large-v3"] as const) : [])];
-  const steps = 3 + archs.length * 5 + 10;
+  const steps = 3 + archs.length * 5 + 13;
   let done = 0;
   const progress = (what: string) => o.onProgress?.(what, done++, steps);
 
@@ -85,6 +86,18 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     // MLX's rows keep the plain split names (the baseline's figures); ONNX's are prefixed.
     wer.push(...rows.map((r) => (engine === "mlx" ? r : { ...r, split: `onnx:${r.split}` })));
     await runner.close();
+  }
+  // Beam search (WhisperX's default decoding): its WER once (both engines give the same
+  // transcripts: 37/37 clips identical to openai-whisper's beam search on each), its cost on both.
+  progress("WER on the visible clips (onnx, beam 5)");
+  const beamRunner = await PipelineRunner.load(o.models, "onnx", "default", 5);
+  const beamRows = await measureWer(beamRunner, refs.clips, o.fixtureDir, (i, n) => o.onProgress?.(`WER (onnx, beam 5): clip ${i}/${n}`, done, steps));
+  wer.push(...beamRows.map((r) => ({ ...r, split: `beam5:${r.split}` })));
+  await beamRunner.close();
+  const decoding: DecodingResult[] = [];
+  for (const engine of ["mlx", "onnx"] as const) {
+    progress(`decoding (${engine}): greedy vs beam 5`);
+    decoding.push(...(await runDecodingComparison({ whisper: o.models.whisper, engine, audio: longform, batchSizes: [1, 8], repeats: quick ? 1 : 2, onProgress: (w) => o.onProgress?.(w, done, steps) })));
   }
   for (const weights of ["int8", "int4"] as const) {
     progress(`WER on the visible clips (onnx ${weights})`);
@@ -122,7 +135,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const after = calibrate();
   // The peak sgemm rate is the steadiest measure of the machine; medians move with its load.
   const gflops = Math.max(before.gflops.max, after.gflops.max);
-  const figures = buildFigures(gflops, architecture, pipeline, wer);
+  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding);
   const targets = evaluateTargets(figures, {
   });
   return {
@@ -133,6 +146,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     calibration: { before, after, gflops },
     architecture,
     pipeline,
+    decoding,
     wer,
     micro,
     baselines: baselineStatus(),

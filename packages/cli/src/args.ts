@@ -33,6 +33,8 @@ export type FlagValues<T extends Record<string, FlagSpec>> = { -readonly [K in k
 /** Parsed flags and positional arguments. */
 export interface ParsedArgs<T extends Record<string, FlagSpec>> {
   flags: FlagValues<T>;
+  /** The flags given on the command line (the others hold their defaults). */
+  given: ReadonlySet<keyof T>;
   positional: string[];
 }
 
@@ -67,6 +69,7 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: readonly st
   for (const [k, s] of Object.entries(specs)) flags[k] = s.kind === "switch" ? false : s.default;
   const aliases = new Map(Object.entries(specs).flatMap(([k, s]) => (s.alias ? [[s.alias, k] as const] : [])));
   const positional: string[] = [];
+  const given = new Set<keyof T>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--") {
@@ -89,6 +92,7 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: readonly st
     const key = name in specs ? name : name.replaceAll("-", "_") in specs ? name.replaceAll("-", "_") : undefined;
     if (key === undefined) throw new UsageError(`unrecognized argument: ${a}`);
     const spec = specs[key];
+    given.add(key);
     if (spec.kind === "switch") {
       if (value !== undefined) throw new UsageError(`argument --${key}: ignored explicit argument '${value}'`);
       flags[key] = true;
@@ -101,7 +105,7 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: readonly st
     flags[key] = convert(key, spec, value);
   }
   // The table's types describe exactly what `convert` produces for each flag.
-  return { flags: flags as FlagValues<T>, positional };
+  return { flags: flags as FlagValues<T>, given, positional };
 }
 
 /** `--help` text for a flag table. */

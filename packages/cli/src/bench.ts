@@ -57,7 +57,7 @@ function progressPrinter(bar: ProgressBar): (what: string, done: number, total: 
   let last = "";
   return (what, done, total) => {
     bar.update(done, total, what);
-    if (!process.stderr.isTTY && what !== last && !what.startsWith("WER: clip")) process.stderr.write(`bench: ${what}\n`);
+    if (!process.stderr.isTTY && what !== last && !/^WER .*: clip \d/.test(what)) process.stderr.write(`bench: ${what}\n`);
     last = what;
   };
 }

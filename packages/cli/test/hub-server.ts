@@ -21,10 +21,11 @@ interface ServedRepo {
   files: ServedFile[];
 }
 
-/** A running server: its address, the requests it saw, and how to stop it. */
+/** A running server: its address, the requests it saw (and their Authorization headers), and how to stop it. */
 export interface HubServer {
   url: string;
   requests: string[];
+  authorizations: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ function loadRepo(id: string, dir: string): ServedRepo {
 export async function startHubServer(repos: Record<string, string>, options: { torchaudio?: Record<string, string>; truncate?: string[] } = {}): Promise<HubServer> {
   const served = new Map(Object.entries(repos).map(([id, dir]) => [id, loadRepo(id, dir)]));
   const requests: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "Content-Type": "application/json", ...headers });
     res.end(JSON.stringify(body));
@@ -72,6 +74,7 @@ export async function startHubServer(repos: Record<string, string>, options: { t
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     requests.push(`${req.method} ${url.pathname}`);
+    authorizations.push(req.headers.authorization);
     const path = decodeURIComponent(url.pathname);
     let m = /^\/torchaudio\/(.+)$/.exec(path);
     if (m) {
@@ -105,6 +108,7 @@ export async function startHubServer(repos: Record<string, string>, options: { t
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    authorizations,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -82,9 +82,12 @@ describe("models from the Hub", () => {
   });
 
   it("fails in one line, leaving nothing half-written: unknown repo, interrupted download, cache-only miss", async () => {
-    const missing = await runCli("whisperx", args(join(root, "e1"), "--model", "nobody/nothing"), undefined, env);
+    const seen = server.requests.length;
+    const missing = await runCli("whisperx", args(join(root, "e1"), "--model", "nobody/nothing", "--hf_token", "hf_secret"), undefined, env);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`whisperx: error: model 'nobody/nothing': nobody/nothing: not found on ${server.url} (HTTP 404; private or gated repos need HF_TOKEN)\n`);
+    expect(missing.stderr).toBe(`whisperx: error: model 'nobody/nothing': nobody/nothing: not found on ${server.url} (HTTP 404; private or gated repos need a token: --hf_token or HF_TOKEN)\n`);
+    // --hf_token reaches the Hub as WhisperX's does.
+    expect(server.authorizations.slice(seen)).toContain("Bearer hf_secret");
 
     const flaky = await runCli("whisperx", args(join(root, "e2"), "--model", "flaky/whisper"), undefined, env);
     expect(flaky.code).toBe(2);

@@ -11,7 +11,7 @@ describe("whisperx CLI, VAD path", () => {
     const out = mkdtempSync(join(tmpdir(), "vadcli-"));
     // Each engine with its own VAD runtime: ONNX Runtime throughout, and MLX throughout.
     for (const backend of ["onnx", "mlx"]) {
-      const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "--backend", backend, "--vad_backend", backend, "-o", out, "-f", "json", "--verbose", "False", "--no_align"]);
+      const r = await runCli("whisperx", [`${SYNTH}/audio/longform_000.wav`, "--language", "en", "--backend", backend, "--vad_backend", backend, "-o", out, "-f", "json", "--verbose", "False", "--no_align", "--beam_size", "1"]);
       expect(r.code, r.stderr).toBe(0);
       const got = JSON.parse(readFileSync(join(out, "longform_000.json"), "utf8")) as { segments: { start: number; end: number; text: string }[] };
       const vad = JSON.parse(readFileSync(`${SYNTH}/refs-extra/vad.json`, "utf8")).whisperx_chunks.longform_000.chunks as { start: number; end: number }[];
@@ -111,7 +111,7 @@ describe("whisperx CLI, alignment", () => {
 describe("whisperx CLI, --word_timestamps dtw", () => {
   it.each(["mlx", "onnx"])("writes openai-whisper's word times on the sequential path (%s)", async (backend) => {
     const out = mkdtempSync(join(tmpdir(), "dtw-"));
-    const r = await runCli("whisperx", [`${SYNTH}/audio/eval_000.wav`, "--vad_method", "none", "--word_timestamps", "dtw", "--backend", backend, "--language", "en", "-o", out, "-f", "json", "--verbose", "False"]);
+    const r = await runCli("whisperx", [`${SYNTH}/audio/eval_000.wav`, "--vad_method", "none", "--word_timestamps", "dtw", "--backend", backend, "--language", "en", "--beam_size", "1", "-o", out, "-f", "json", "--verbose", "False"]);
     expect(r.code, r.stderr).toBe(0);
     const got = JSON.parse(readFileSync(join(out, "eval_000.json"), "utf8")) as { word_segments: { word: string; start: number; end: number }[] };
     const ref = (JSON.parse(readFileSync(`${SYNTH}/refs.json`, "utf8")).clips as { id: string; transcribe_word_timestamps: { segments: { words: { word: string; start: number; end: number }[] }[] } }[])

@@ -27,6 +27,8 @@ export interface Segment {
 export interface TranscriptionResult {
   segments: Segment[];
   language: string;
+  /** When the language was detected: each language's probability on the first 30 s. */
+  language_probs?: Record<string, number>;
   text?: string;
   word_segments?: Word[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildLogitRules, DEFAULT_DECODING_OPTIONS, suppressTokenList, WhisperTokenizer, compressionRatio } from "../src/index.js";
+import { buildLogitRules, DEFAULT_DECODING_OPTIONS, PromptTooLongError, suppressTokenList, WhisperTokenizer, compressionRatio } from "../src/index.js";
 
 const tok = WhisperTokenizer.forModel(51865, { language: "en" });
 const TS = tok.timestampBegin;
@@ -23,6 +23,31 @@ describe("logit rules (openai-whisper decoding.py)", () => {
     expect(r.initialTokens).toEqual([tok.sotPrev, 1, 2, 3, 50258, 50259, 50359]);
     expect(r.sotIndex).toBe(4);
     expect(r.sampleBegin).toBe(7);
+  });
+  it("puts hotwords after <|startofprev|>, before the prompt, as faster-whisper does; not with a prefix", () => {
+    const hot = tok.encode(" ski resort");
+    const r = buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, prompt: [1, 2], hotwords: "ski resort", withoutTimestamps: true }, 448);
+    expect(r.initialTokens).toEqual([tok.sotPrev, ...hot, 1, 2, 50258, 50259, 50359, 50363]);
+    const onlyHot = buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, hotwords: "ski resort" }, 448);
+    expect(onlyHot.initialTokens).toEqual([tok.sotPrev, ...hot, 50258, 50259, 50359]);
+    const prefixed = buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, hotwords: "ski resort", prefix: "Like the" }, 448);
+    expect(prefixed.initialTokens).toEqual([50258, 50259, 50359, ...tok.encode(" Like the")]);
+  });
+  it("keeps the whole prefix with the default sample length (Python's [-0:] slice keeps everything)", () => {
+    const long = Array.from({ length: 300 }, (_, i) => 1000 + i);
+    expect(buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, prefix: long }, 448).initialTokens.slice(3)).toEqual(long);
+    expect(buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, prefix: long, sampleLen: 200 }, 448).initialTokens.slice(3)).toEqual(long.slice(-24));
+  });
+  it("refuses a prompt that leaves no room to decode", () => {
+    const hotwords = Array.from({ length: 240 }, () => "word").join(" ");
+    const prompt = Array.from({ length: 300 }, (_, i) => 1000 + i);
+    expect(() => buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, prompt, hotwords }, 448)).toThrow(PromptTooLongError);
+    expect(() => buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, prompt }, 448)).not.toThrow();
+  });
+  it("adds the numeral tokens to the suppressed set with suppressNumerals", () => {
+    const r = buildLogitRules(tok, { ...DEFAULT_DECODING_OPTIONS, suppressNumerals: true }, 448);
+    for (const t of tok.numeralSymbolTokens) expect(r.alwaysSuppressed).toContain(t);
+    expect(rules.alwaysSuppressed).not.toContain(tok.encode(" 42")[0]);
   });
   it("forces a first timestamp no later than max_initial_timestamp", () => {
     expect(rules.stepMask([]).ranges).toEqual([[0, TS], [TS + 51, Number.MAX_SAFE_INTEGER]]);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { WhisperTokenizer } from "../src/index.js";
+import { LANGUAGE_NAMES, toLanguageCode } from "../src/index.js";
 import { SYNTH } from "./shared.js";
 
 interface RefSegment { text: string; tokens: number[] }
@@ -41,5 +42,30 @@ describe("WhisperTokenizer", () => {
     expect(ns).toContain(tok.encode(" -")[0]);
     expect(ns).toContain(tok.encode("(")[0]);
     expect(ns).not.toContain(tok.encode(" the")[0]);
+  });
+  it("gives English-only models the start sequence <|startoftranscript|> alone, as openai-whisper does", () => {
+    const en = WhisperTokenizer.forModel(51864, { language: "en" });
+    expect(en.sotSequence).toEqual([50257]);
+    expect(en.sotSequenceIncludingNoTimestamps).toEqual([50257, 50362]);
+    expect(en.language).toBeUndefined();
+    expect(en.multilingual).toBe(false);
+    expect(WhisperTokenizer.forModel(51865, { language: "de", task: "translate" }).sotSequence).toEqual([50258, 50261, 50358]);
+    expect(WhisperTokenizer.forModel(51866, { language: "yue" }).sotSequence).toEqual([50258, 50358, 50360]);
+  });
+  it("finds WhisperX's numeral and symbol tokens (digits, %, $, £)", () => {
+    const numerals = new Set(tok.numeralSymbolTokens);
+    // "£" alone is two byte tokens that decode to U+FFFD, in Python as here; " £" is one token.
+    for (const text of ["1984", " 42", "%", " $", " £", "7th"]) expect(numerals.has(tok.encode(text)[0]), text).toBe(true);
+    for (const text of [" one", " the", "!", " dollars"]) expect(numerals.has(tok.encode(text)[0]), text).toBe(false);
+    // 434 in the multilingual vocabulary, counted independently from multilingual.tiktoken with Python.
+    expect(numerals.size).toBe(434);
+  });
+  it("takes language names as openai-whisper does", () => {
+    expect(toLanguageCode("English")).toBe("en");
+    expect(toLanguageCode("de")).toBe("de");
+    expect(toLanguageCode("Mandarin")).toBe("zh");
+    expect(toLanguageCode("haitian creole")).toBe("ht");
+    expect(toLanguageCode("klingon")).toBeUndefined();
+    expect(Object.keys(LANGUAGE_NAMES)).toHaveLength(100);
   });
 });

@@ -72,6 +72,9 @@ export declare namespace core {
   function sum(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
   function mean(a: ArrayLike, axis?: number | number[], keepdims?: boolean): array;
   function argmax(a: ArrayLike, axis?: number, keepdims?: boolean): array;
+  /** Indices that partition `a` along `axis` around its `kth` smallest element (unordered on each side). */
+  function argpartition(a: ArrayLike, kth: number, axis?: number): array;
+  function negative(a: ArrayLike): array;
   function arange(start: number, stop?: number, step?: number, dtype?: Dtype): array;
   function arange(stop: number): array;
   function ones(shape: number[], dtype?: Dtype): array;

@@ -41,7 +41,7 @@ describe("Whisper on ONNX Runtime", () => {
       const enc = await model.encode(refMel.data, 1);
       const refEnc = readNpyFloat32(`${SYNTH}/numeric/${clip}_encoder_out.npy`);
       expect(maxAbs(enc.features?.data as Float32Array, refEnc.data)).toBeLessThan(1e-3);
-      const { logits } = await model.step([[50258, 50259, 50359, 50363]], 0, model.emptyCache(1), enc);
+      const { logits } = await model.step([[50258, 50259, 50359, 50363]], 0, model.emptyCache(1), enc, undefined, { logits: true });
       const V = model.dims.n_vocab;
       const last = logits.subarray(3 * V, 4 * V);
       const refLogits = readNpyFloat32(`${SYNTH}/numeric/${clip}_logits_first_step.npy`);
@@ -60,7 +60,7 @@ describe("quantised ONNX Whisper graphs", () => {
       const dir = join(root, weights);
       convertMlxToOnnx(BUNDLED, dir, { weights });
       const m = await OnnxWhisperModel.load(dir);
-      const { logits } = await m.step([[50258, 50259, 50359, 50363]], 0, m.emptyCache(1), await m.encode(mel, 1));
+      const { logits } = await m.step([[50258, 50259, 50359, 50363]], 0, m.emptyCache(1), await m.encode(mel, 1), undefined, { logits: true });
       await m.release();
       return logits.subarray(3 * m.dims.n_vocab);
     };

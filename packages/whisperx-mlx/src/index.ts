@@ -17,6 +17,8 @@ export { WHISPER_REPOS, resolveWhisperModel } from "./models/whisper-models.js";
 export { DEFAULT_ALIGN_MODELS, TORCHAUDIO_FILES, defaultAlignModelName, resolveAlignModel } from "./models/align-models.js";
 export { ModelResolveError, modelCacheDir, type ModelSourceOptions } from "./models/model-source.js";
 export { VERSION } from "./version.js";
+export { runtimeVersions } from "./versions.js";
+export { checkModelLanguage } from "./load-model.js";
 
 // The stages and types of the data path, from core.
 export {
@@ -33,6 +35,13 @@ export {
   type BackendChoice,
   type ComputeType,
   type EngineName,
+  InvalidOptionError,
+  checkAsrOptions,
+  toLanguageCode,
+  LANGUAGE_NAMES,
+  type LanguageDetection,
+  seededRandom,
+  PromptTooLongError,
   type InferenceEngine,
   EngineError,
   type Progress,

@@ -4,7 +4,11 @@
  */
 import {
   AsrPipeline,
+  checkAsrOptions,
   DEFAULT_ASR_OPTIONS,
+  InvalidOptionError,
+  LANGUAGE_CODES,
+  toLanguageCode,
   DEFAULT_VAD_OPTIONS,
   type AsrOptions,
   type BackendChoice,
@@ -27,7 +31,7 @@ export interface LoadModelOptions extends ModelSourceOptions {
   /** `auto` (default): MLX on Apple Silicon, ONNX Runtime elsewhere. */
   backend?: BackendChoice;
   computeType?: ComputeType;
-  /** The language of every call that does not name one (default: detect on the first 30 s). */
+  /** The language of every call that does not name one, as a code or a name ("de", "German"); default: detect on the first 30 s. */
   language?: string;
   task?: Task;
   /** Decoding options (WhisperX's `asr_options`); unset ones take WhisperX's defaults. */
@@ -45,11 +49,16 @@ export interface LoadModelOptions extends ModelSourceOptions {
 
 /** Loads a Whisper model and returns its pipeline. */
 export async function loadModel(nameOrPath: string, options: LoadModelOptions = {}): Promise<AsrPipeline> {
+  const vadMethod = options.vadMethod ?? "silero";
+  const asrOptions = { ...DEFAULT_ASR_OPTIONS, ...options.asrOptions };
+  checkAsrOptions(asrOptions, options.asrOptions ?? {}, vadMethod);
+  const language = options.language === undefined ? undefined : toLanguageCode(options.language);
+  if (options.language !== undefined && language === undefined) throw new InvalidOptionError(`unsupported language '${options.language}' (a code such as "en" or a name such as "English")`);
   const modelDir = await resolveWhisperModel(nameOrPath, options);
   const engine = await selectEngine(options.backend ?? "auto", options);
   const load = { computeType: options.computeType, threads: options.threads, onLog: options.onLog };
   const backend = await engine.loadWhisper(modelDir, load);
-  const vadMethod = options.vadMethod ?? "silero";
+  if (language !== undefined) checkModelLanguage(backend.dims.n_vocab, language, nameOrPath);
   let speechModel: SpeechProbabilityModel | undefined;
   if (vadMethod === "silero" && options.vadRuntime === "mlx") {
     const mlx = await engineNamed("mlx");
@@ -60,12 +69,21 @@ export async function loadModel(nameOrPath: string, options: LoadModelOptions = 
     engine: engine.name,
     modelDir,
     modelName: nameOrPath,
-    language: options.language,
+    language,
     task: options.task ?? "transcribe",
-    asrOptions: { ...DEFAULT_ASR_OPTIONS, ...options.asrOptions },
+    asrOptions,
     vadMethod,
     vadOptions: { ...DEFAULT_VAD_OPTIONS, ...options.vadOptions },
     speechModel,
     vadModelPath: options.vadRuntime === "mlx" ? undefined : options.vadModel,
   });
+}
+
+/** Refuses a language the model has no token for (English-only models know only English; v3 adds Cantonese). */
+export function checkModelLanguage(nVocab: number, language: string, modelName: string): void {
+  const multilingual = nVocab >= 51865;
+  const known = multilingual ? LANGUAGE_CODES.slice(0, nVocab - 51765 - 1) : ["en"];
+  if (!(known as readonly string[]).includes(language)) {
+    throw new InvalidOptionError(multilingual ? `model '${modelName}' has no language '${language}'` : `model '${modelName}' is English-only; it cannot transcribe '${language}'`);
+  }
 }

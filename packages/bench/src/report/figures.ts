@@ -1,13 +1,14 @@
 /** Flattens a report's measurements into comparable figures (see `Figure`). */
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
+import type { DecodingResult } from "../workloads/decoding.js";
 import type { Figure, WerSplit } from "./types.js";
 
 /** A figure before normalisation; `best` is the fastest sample's value where there are several. */
 type Raw = Omit<Figure, "normalized"> & { best?: number };
 
 /** Builds the figure list; `gflops` is the run's calibration throughput. */
-export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[]): Figure[] {
+export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = []): Figure[] {
   const raw: Raw[] = [];
   for (const a of arch) {
     const p = `${a.engine === "onnx" ? "onnx/" : ""}arch/${a.arch}/${a.precision}`;
@@ -36,6 +37,12 @@ export function buildFigures(gflops: number, arch: ArchitectureResult[], pipelin
     if (r.name === "longform_000" && !(process.platform === "darwin" && process.arch === "arm64")) {
       raw.push({ id: "e2e/speedup-vs-cpu-baseline", label: "default engine (ONNX Runtime) end to end vs the CPU baseline (MLX on the CPU)", unit: "×", value: ratio, better: "higher", gated: false });
     }
+  }
+  for (const d of decoding) {
+    const engine = d.engine === "onnx" ? "ONNX" : "MLX";
+    raw.push({ id: `decode/${d.engine}/${d.decoding}/rtf/b${d.batchSize}`, label: `${engine} ASR stage, ${d.decoding === "beam5" ? "beam 5" : "greedy"}, batch ${d.batchSize}: real-time factor`, unit: "×", value: d.rtf, better: "higher", gated: true });
+    const greedy = decoding.find((g) => g.engine === d.engine && g.batchSize === d.batchSize && g.decoding === "greedy");
+    if (d.decoding === "beam5" && greedy) raw.push({ id: `decode/${d.engine}/beam5-vs-greedy/b${d.batchSize}`, label: `${engine} batch ${d.batchSize}: beam 5 takes × the time of greedy`, unit: "×", value: d.asrSeconds / greedy.asrSeconds, better: "lower", gated: false });
   }
   const all = wer.find((w) => w.split === "all");
   for (const w of wer) raw.push({ id: `wer/${w.split}`, label: `WER ${w.split}`, unit: "", value: w.ours, better: "lower", gated: w.split === "all" });

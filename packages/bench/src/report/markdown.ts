@@ -32,7 +32,14 @@ export function renderMarkdown(r: BenchReport): string {
   out.push(table(["engine", "dims", "weights", "batch", "log-mel ms", "encoder ms/window", "decoder ms/step", "real-time factor (30 s, 90 tokens)"], rows), "");
   out.push("## End to end (bundled synthetic model: VAD → batched ASR → alignment, on each engine)", "");
   out.push(table(["engine", "input", "audio s", "chunks", "batch", "VAD s", "ASR s", "alignment s", "total s", "total RTF", "peak RSS MB"], r.pipeline.map((p) => [p.engine === "onnx" ? "ONNX Runtime" : "MLX", p.name, f(p.audioSeconds), p.chunks, p.batchSize, f(p.stages.vad, 2), f(p.stages.asr, 2), f(p.stages.align, 2), f(p.stages.total, 2), f(p.rtf.total), f(p.peakRssMb, 0)])), "");
-  out.push("## WER (visible clips, VAD + batched ASR)", "");
+  if (r.decoding?.length) {
+    out.push("## Decoding: greedy vs beam 5 (WhisperX's default), ASR stage on longform_000's chunks", "");
+    out.push(table(["engine", "decoding", "batch", "chunks", "ASR s", "real-time factor", "× greedy's time"], r.decoding.map((d) => {
+      const g = r.decoding?.find((x) => x.engine === d.engine && x.batchSize === d.batchSize && x.decoding === "greedy");
+      return [d.engine === "onnx" ? "ONNX Runtime" : "MLX", d.decoding === "beam5" ? "beam 5" : "greedy", d.batchSize, d.chunks, f(d.asrSeconds, 2), f(d.rtf), g ? f(d.asrSeconds / g.asrSeconds, 2) : "–"];
+    })), "");
+  }
+  out.push("## WER (visible clips, VAD + batched ASR; beam-5 rows prefixed)", "");
   out.push(table(["split", "clips", "ref words", "ours", "reference (openai-whisper)", "ours, EnglishTextNormalizer", "reference, EnglishTextNormalizer"], r.wer.map((w) => [w.split, w.clips, w.refWords, pct(w.ours), pct(w.reference), pct(w.oursEnglish), pct(w.referenceEnglish)])), "");
   out.push("## Micro-benchmarks (tinybench)", "");
   out.push(table(["kernel", "shape", "median ms", "min", "max", "runs"], r.micro.map((m) => [m.name, m.shape, f(m.ms.median, 3), f(m.ms.min, 3), f(m.ms.max, 3), m.runs])), "");

@@ -3,6 +3,7 @@ import type { Calibration } from "../calibration.js";
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { MicroResult } from "../workloads/micro.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
+import type { DecodingResult } from "../workloads/decoding.js";
 
 /** Where and on what a report was made. */
 export interface Environment {
@@ -76,6 +77,8 @@ export interface BenchReport {
   calibration: { before: Calibration; after: Calibration; gflops: number };
   architecture: ArchitectureResult[];
   pipeline: PipelineResult[];
+  /** Greedy vs beam-5 throughput of the ASR stage (absent in reports before it existed). */
+  decoding?: DecodingResult[];
   wer: WerSplit[];
   micro: MicroResult[];
   baselines: BaselineStatus[];

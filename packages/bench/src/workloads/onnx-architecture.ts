@@ -45,12 +45,12 @@ export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weight
       const sample: number[] = [];
       for (let r = 0; r <= o.repeats; r++) {
         const prompt = promptForTimedSteps(o.steps);
-        let { cache } = await model.step(Array.from({ length: b }, () => prompt), 0, model.emptyCache(b), cross);
+        let { cache } = await model.step(Array.from({ length: b }, () => prompt), 0, model.emptyCache(b), cross, undefined, { logits: false });
         let offset = prompt.length;
         const t0 = performance.now();
         for (let i = 0; i < o.steps; i++) {
           // The graph makes the greedy choice per row, as real (fixed-rule) decoding uses it.
-          const res = await model.step(Array.from({ length: b }, () => [tokenAt(i)]), offset++, cache, cross, undefined, false);
+          const res = await model.step(Array.from({ length: b }, () => [tokenAt(i)]), offset++, cache, cross, undefined, { logits: false });
           cache = res.cache;
         }
         if (r > 0) sample.push((performance.now() - t0) / o.steps);

@@ -18,7 +18,7 @@ import { wav2vec2Graph } from "./wav2vec2-graph.js";
 import { whisperDecoderGraph, whisperEncoderGraph } from "./whisper-graphs.js";
 
 /** Version of each family's graph layout and interface; caches of another version are rebuilt. */
-export const ONNX_GRAPH_VERSION = { whisper: 6, wav2vec2: 1 } as const;
+export const ONNX_GRAPH_VERSION = { whisper: 7, wav2vec2: 1 } as const;
 
 /** What `onnx.json` records. */
 export type OnnxManifest = {

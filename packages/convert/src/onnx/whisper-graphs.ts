@@ -2,9 +2,11 @@
  * Whisper as two ONNX graphs, built from MLX-layout float32 weights:
  * - `encoder.onnx`: log-mel [B, n_mels, 3000] → every decoder layer's cross-attention keys
  *   [B, H, 1500, Dh] and transposed values [B, H, Dh, 1500];
- * - `decoder.onnx`: one step with a KV cache: tokens [B, T], offset, past keys and values
- *   [B, H, P, Dh] per layer → logits [B, T, V], the extended caches, and each layer's scaled
- *   cross-attention scores [B, H, 1500, T] (for DTW word timestamps).
+ * - `decoder.onnx`: one step with a KV cache: tokens [rows, T], offset, past keys and values
+ *   [rows, H, P, Dh] per layer, the cross-attention caches of B audio inputs (rows / B rows each:
+ *   beams or samples) → logits [rows, T, V], the greedy token, the k best tokens (beam search),
+ *   the extended caches, and each layer's scaled cross-attention scores [B, H, 1500, rows/B · T]
+ *   (for DTW word timestamps).
  * Self-attention is ONNX Runtime's fused `com.microsoft` MultiHeadAttention (it owns the cache
  * concatenation and the 1/√Dh scale), with Q/K/V from one matrix product; cross-attention is two
  * matrix products laid out for the CPU (see `crossAttention`).
@@ -54,19 +56,24 @@ function qkv(g: GraphBuilder, w: Weights, x: string, b: string, d: number): stri
 }
 
 /**
- * Cross-attention of queries q [B, T, D] over keys [B, H, S, Dh] and transposed values
- * [B, H, Dh, S], as matrix products whose large operand is the left one (K·qᵀ, then Vᵀ·p):
- * MLAS streams that operand once and packs only the small one. The fused kernel (or q·Kᵀ)
- * packs all S keys per head every step, and cross-attention then took ~1 ms of a 2.7 ms int8
- * step at tiny dims, batch 1.
+ * Cross-attention of queries q [rows, T, D] over keys [B, H, S, Dh] and transposed values
+ * [B, H, Dh, S], where each audio input's `rows / B` consecutive rows (beams or samples) share its
+ * keys and values: they become extra query columns, so K and V are read once per input, not once
+ * per row. Laid out as matrix products whose large operand is the left one (K·qᵀ, then Vᵀ·p):
+ * MLAS streams that operand once and packs only the small one. The fused kernel (or q·Kᵀ) packs
+ * all S keys per head every step, and cross-attention then took ~1 ms of a 2.7 ms int8 step at
+ * tiny dims, batch 1.
  */
 function crossAttention(g: GraphBuilder, q: string, k: string, vT: string, nHead: number, dHead: number, scoresName: string): string {
-  const qT = g.op("Transpose", [g.op("Reshape", [g.op("Mul", [q, g.constFloat([1 / Math.sqrt(dHead)], [])]), g.constInt([0, 0, nHead, dHead])])], { perm: [0, 2, 3, 1] }); // [B, H, Dh, T]
+  const batch = g.op("Slice", [g.op("Shape", [k]), g.constInt([0]), g.constInt([1])]); // [B]
+  const grouped = g.op("Reshape", [g.op("Mul", [q, g.constFloat([1 / Math.sqrt(dHead)], [])]), g.op("Concat", [batch, g.constInt([-1, nHead, dHead])], { axis: 0 })]); // [B, G·T, H, Dh]
+  const qT = g.op("Transpose", [grouped], { perm: [0, 2, 3, 1] }); // [B, H, Dh, G·T]
   // The scaled scores are also a graph output, for word timestamps by DTW (fetched only then).
-  const [scores] = g.node("MatMul", [k, qT], { outputs: [scoresName] }); // [B, H, S, T]
+  const [scores] = g.node("MatMul", [k, qT], { outputs: [scoresName] }); // [B, H, S, G·T]
   const p = g.op("Softmax", [scores], { axis: 2 });
-  const o = g.op("MatMul", [vT, p]); // [B, H, Dh, T]
-  return g.op("Reshape", [g.op("Transpose", [o], { perm: [0, 3, 1, 2] }), g.constInt([0, 0, nHead * dHead])]);
+  const o = g.op("MatMul", [vT, p]); // [B, H, Dh, G·T]
+  const rowsAndT = g.op("Slice", [g.op("Shape", [q]), g.constInt([0]), g.constInt([2])]);
+  return g.op("Reshape", [g.op("Transpose", [o], { perm: [0, 3, 1, 2] }), g.op("Concat", [rowsAndT, g.constInt([nHead * dHead])], { axis: 0 })]);
 }
 
 function mlp(g: GraphBuilder, w: Weights, x: string, b: string): string {
@@ -199,5 +206,10 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
   const logprobs = g.op("LogSoftmax", [last], { axis: -1 });
   g.output(g.op("Squeeze", [token, g.constInt([1])]), "token", { type: "int64", shape: ["batch"] });
   g.output(g.op("Squeeze", [g.op("GatherElements", [logprobs, token], { axis: 1 }), g.constInt([1])]), "token_logprob", { type: "float32", shape: ["batch"] });
+  // Beam search: the k most likely tokens of each row, best first (fetched only then).
+  const k = g.input("top_k", { type: "int64", shape: [1] });
+  g.node("TopK", [logprobs, k], { attrs: { axis: -1, largest: 1, sorted: 1 }, outputs: ["topk_logprobs", "topk_tokens"] });
+  g.output("topk_logprobs", "topk_logprobs", { type: "float32", shape: ["batch", "k"] });
+  g.output("topk_tokens", "topk_tokens", { type: "int64", shape: ["batch", "k"] });
   return g.toBytes({ "whisperx-mlx:graph": "whisper-decoder", "whisperx-mlx:dims": JSON.stringify(dims) });
 }

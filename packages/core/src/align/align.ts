@@ -28,6 +28,8 @@ export interface AlignOptions {
   language?: string;
   interpolateMethod?: InterpolateMethod;
   returnCharAlignments?: boolean;
+  /** "sentence" (default): one aligned segment per sentence, as WhisperX; "chunk": one per input segment. */
+  segmentResolution?: "sentence" | "chunk";
   /** Called after each segment with the segments done and their total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -162,7 +164,8 @@ export async function align(segments: readonly Segment[], model: AlignModel, aud
     }
 
     const subs: AlignedSegment[] = [];
-    for (const [sstart, send] of sentenceSpans(text, lang)) {
+    const spans: [number, number][] = options.segmentResolution === "chunk" ? [[numLeading, text.length - numTrailing]] : sentenceSpans(text, lang);
+    for (const [sstart, send] of spans) {
       const cur = chars.slice(sstart, send + 1);
       const starts = cur.map((c) => c.start).filter((x): x is number => x !== undefined);
       const ends = cur.filter((c) => c.char !== " ").map((c) => c.end).filter((x): x is number => x !== undefined);

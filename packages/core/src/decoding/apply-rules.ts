@@ -3,7 +3,7 @@
  * come back to JavaScript, like ONNX Runtime): SuppressBlank at the first sampled position,
  * SuppressTokens, and the per-step timestamp rules, with openai-whisper's semantics.
  */
-import type { LogitRules } from "./logit-rules.js";
+import type { LogitRules, StepMask } from "./logit-rules.js";
 
 /** log Σ exp(x) over x[from, to). */
 function logSumExp(x: Float32Array, from = 0, to = x.length): number {
@@ -19,11 +19,15 @@ function logSumExp(x: Float32Array, from = 0, to = x.length): number {
 export function applyLogitRules(logits: Float32Array, rules: LogitRules, sampled: readonly number[]): Float32Array {
   if (sampled.length === 0) for (const t of rules.suppressedAtBegin) logits[t] = -Infinity;
   for (const t of rules.alwaysSuppressed) logits[t] = -Infinity;
-  const step = rules.stepMask(sampled);
+  return applyStepMask(logits, rules.stepMask(sampled), rules.timestampBegin);
+}
+
+/** Applies one step's timestamp rules in place to one row of logits (already suppressed). */
+export function applyStepMask(logits: Float32Array, step: StepMask, timestampBegin: number): Float32Array {
   for (const [lo, hi] of step.ranges) logits.fill(-Infinity, lo, Math.min(hi, logits.length));
   if (step.checkTimestampProbability) {
     // If the timestamps together are more likely than any single text token, sample a timestamp.
-    const ts = rules.timestampBegin;
+    const ts = timestampBegin;
     const z = logSumExp(logits);
     const tsLogprob = logSumExp(logits, ts) - z;
     let maxText = -Infinity;
@@ -43,4 +47,21 @@ export function greedyToken(logits: Float32Array): { token: number; logprob: num
 /** Softmax probability of `index` in a row of logits. */
 export function softmaxAt(logits: Float32Array, index: number): number {
   return Math.exp(logits[index] - logSumExp(logits));
+}
+
+/** The `k` most likely tokens of a row of (filtered) logits, best first (equals: lower id first), with their log-probabilities. */
+export function topKTokens(logits: Float32Array, k: number): { tokens: number[]; logprobs: number[] } {
+  const z = logSumExp(logits);
+  const best: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    if (best.length === k && !(logits[i] > logits[best[k - 1]])) continue;
+    let j = best.length === k ? k - 1 : best.length;
+    if (best.length < k) best.push(i);
+    while (j > 0 && logits[i] > logits[best[j - 1]]) {
+      best[j] = best[j - 1];
+      j--;
+    }
+    best[j] = i;
+  }
+  return { tokens: best, logprobs: best.map((t) => logits[t] - z) };
 }

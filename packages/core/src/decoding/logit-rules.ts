@@ -35,6 +35,8 @@ export interface LogitRules {
   noSpeech: number;
   /** The first timestamp token, `<|0.00|>`. */
   timestampBegin: number;
+  /** Decoding with timestamp tokens (ApplyTimestampRules is on). */
+  timestamps: boolean;
   /** The per-step dynamic mask, from the tokens sampled so far. */
   stepMask(sampled: readonly number[]): StepMask;
 }
@@ -50,22 +52,33 @@ export function suppressTokenList(tokenizer: WhisperTokenizer, suppress: string 
   return [...new Set(list)].sort((a, b) => a - b);
 }
 
+/** A prompt that leaves no room to decode; the message is one line. */
+export class PromptTooLongError extends Error {
+  override name = "PromptTooLongError";
+}
+
 /** Builds the rules of one decode call (openai-whisper `DecodingTask.__init__`). */
 export function buildLogitRules(tokenizer: WhisperTokenizer, options: DecodingOptions, nTextCtx: number, nAudioCtx = 1500): LogitRules {
   const sampleLen = options.sampleLen ?? Math.floor(nTextCtx / 2);
+  const half = Math.floor(nTextCtx / 2);
   let initial = options.withoutTimestamps ? tokenizer.sotSequenceIncludingNoTimestamps : tokenizer.sotSequence;
-  if (options.prefix && options.prefix.length) {
+  const hasPrefix = options.prefix !== undefined && options.prefix.length > 0;
+  if (options.prefix && hasPrefix) {
     let prefixTokens = typeof options.prefix === "string" ? tokenizer.encode(" " + options.prefix.trim()) : options.prefix;
-    const maxPrefixLen = Math.floor(nTextCtx / 2) - sampleLen;
-    prefixTokens = maxPrefixLen > 0 ? prefixTokens.slice(-maxPrefixLen) : [];
+    // Python's prefix_tokens[-max_prefix_len:]: with the default sample_len, max_prefix_len is 0 and the slice keeps everything.
+    const maxPrefixLen = half - sampleLen;
+    if (maxPrefixLen > 0) prefixTokens = prefixTokens.slice(-maxPrefixLen);
     initial = [...initial, ...prefixTokens];
   }
-  if (options.prompt && options.prompt.length) {
-    const promptTokens = typeof options.prompt === "string" ? tokenizer.encode(" " + options.prompt.trim()) : options.prompt;
-    initial = [tokenizer.sotPrev, ...promptTokens.slice(-(Math.floor(nTextCtx / 2) - 1)), ...initial];
-  }
+  const promptTokens = options.prompt && options.prompt.length ? (typeof options.prompt === "string" ? tokenizer.encode(" " + options.prompt.trim()) : options.prompt) : [];
+  // faster-whisper's get_prompt: hotwords (at most n_ctx/2 - 1 of them, the first) after <|startofprev|>, before the previous text; not with a prefix.
+  let hotwordTokens = options.hotwords && !hasPrefix ? tokenizer.encode(" " + options.hotwords.trim()) : [];
+  if (hotwordTokens.length >= half) hotwordTokens = hotwordTokens.slice(0, half - 1);
+  if (promptTokens.length || hotwordTokens.length) initial = [tokenizer.sotPrev, ...hotwordTokens, ...promptTokens.slice(-(half - 1)), ...initial];
+  if (initial.length >= nTextCtx) throw new PromptTooLongError(`the prompt (${initial.length} tokens with hotwords, prefix and start tokens) leaves no room in the model's ${nTextCtx}-token context`);
   const sampleBegin = initial.length;
   const always: number[] = options.suppressTokens !== undefined && options.suppressTokens !== "" ? suppressTokenList(tokenizer, options.suppressTokens) : [];
+  if (options.suppressNumerals) always.push(...tokenizer.numeralSymbolTokens);
   const tsBegin = tokenizer.timestampBegin;
   const eot = tokenizer.eot;
   const precision = 30 / nAudioCtx;
@@ -110,6 +123,7 @@ export function buildLogitRules(tokenizer: WhisperTokenizer, options: DecodingOp
     eot,
     noSpeech: tokenizer.noSpeech,
     timestampBegin: tsBegin,
+    timestamps: !options.withoutTimestamps,
     stepMask,
   };
 }

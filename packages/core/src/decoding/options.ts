@@ -1,4 +1,4 @@
-/** Options of one `decode` call (openai-whisper `DecodingOptions`, greedy/sampling subset). */
+/** Options of one `decode` call (openai-whisper `DecodingOptions`; the search itself is a `DecodeStrategy`). */
 export interface DecodingOptions {
   task: "transcribe" | "translate";
   language?: string;
@@ -10,6 +10,10 @@ export interface DecodingOptions {
   prompt?: number[] | string;
   /** Text or tokens to prefix the current context with. */
   prefix?: number[] | string;
+  /** Words to bias recognition towards, given as context after `<|startofprev|>` (faster-whisper's `hotwords`; ignored with a prefix, as there). */
+  hotwords?: string;
+  /** Also suppress every token whose text has a digit or `%$£` (WhisperX's `suppress_numerals`). */
+  suppressNumerals?: boolean;
   /** "-1" (non-speech symbols), a comma list, or token ids. */
   suppressTokens?: string | number[];
   suppressBlank: boolean;

@@ -108,7 +108,7 @@ export async function downloadRepoFiles(repo: string, pick: (files: HubFile[]) =
     commit = info.sha;
   } catch (e) {
     const status = (e as { statusCode?: number }).statusCode;
-    if (status === 401 || status === 403 || status === 404) throw new HubError(`${repo}: not found on ${o.hubUrl} (HTTP ${status}; private or gated repos need HF_TOKEN)`);
+    if (status === 401 || status === 403 || status === 404) throw new HubError(`${repo}: not found on ${o.hubUrl} (HTTP ${status}; private or gated repos need a token: --hf_token or HF_TOKEN)`);
     return fromCache(`cannot reach ${o.hubUrl} (${causeText(e)})`);
   }
   if (!/^[0-9a-f]{40}$/.test(commit ?? "")) throw new HubError(`${repo}: the Hub at ${o.hubUrl} gave no commit for revision '${revision}'`);

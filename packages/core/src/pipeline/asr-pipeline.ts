@@ -7,7 +7,10 @@ import { loadAudio } from "../audio/load-audio.js";
 import { SAMPLE_RATE } from "../audio/constants.js";
 import type { WhisperBackend } from "../transcribe/backend.js";
 import { transcribe as transcribeSequential } from "../transcribe/transcribe.js";
-import { detectLanguage, transcribeChunks } from "../transcribe/transcribe-chunks.js";
+import { transcribeChunks } from "../transcribe/transcribe-chunks.js";
+import { detectLanguage, type LanguageDetection } from "../transcribe/language.js";
+import { seededRandom } from "../decoding/sampling.js";
+import type { SearchOptions } from "../decoding/search-options.js";
 import type { Segment, TranscriptionResult, WhisperDims } from "../types.js";
 import { speechToChunks, type VadChunk } from "../vad/merge-chunks.js";
 import type { SpeechProbabilityModel } from "../vad/speech-model.js";
@@ -100,7 +103,7 @@ export class AsrPipeline {
 
   private speechOptions(chunkSize: number): SpeechTimestampOptions {
     // WhisperX's Silero call: get_speech_timestamps(max_speech_duration_s=chunk_size, threshold=vad_onset).
-    return { threshold: this.vadOptions.vadOnset, maxSpeechDurationS: chunkSize };
+    return { threshold: this.vadOptions.vadOnset, maxSpeechDurationS: chunkSize, ...(this.vadOptions.vadOffset !== null ? { negThreshold: this.vadOptions.vadOffset } : {}) };
   }
 
   /** Starts decoding a file (and, with the worker VAD, finding its speech) in the worker thread. */
@@ -152,6 +155,7 @@ export class AsrPipeline {
   private async transcribeWindows(audio: Float32Array, options: TranscribeCallOptions): Promise<TranscriptionResult> {
     const asr = this.asrOptions;
     const r = await transcribeSequential(this.backend, audio, {
+      ...this.search(),
       language: options.language ?? this.config.language,
       task: options.task ?? this.config.task,
       temperature: asr.temperatures,
@@ -160,14 +164,17 @@ export class AsrPipeline {
       noSpeechThreshold: asr.noSpeechThreshold,
       conditionOnPreviousText: asr.conditionOnPreviousText,
       initialPrompt: asr.initialPrompt,
+      prefix: asr.prefix,
+      hotwords: asr.hotwords,
       suppressTokens: asr.suppressTokens,
       suppressBlank: asr.suppressBlank,
+      suppressNumerals: asr.suppressNumerals,
       wordTimestamps: asr.wordTimestamps,
       alignmentHeads: asr.alignmentHeads,
       onProgress: options.onProgress && ((done, total) => options.onProgress?.(progressOf("transcribe", done, total))),
     });
     const segments: Segment[] = r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob, ...(s.words ? { words: s.words } : {}) }));
-    return { segments, language: r.language, ...(asr.wordTimestamps ? { word_segments: segments.flatMap((s) => s.words ?? []) } : {}) };
+    return { segments, language: r.language, ...(asr.wordTimestamps ? { word_segments: segments.flatMap((s) => s.words ?? []) } : {}), ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
   }
 
   /**
@@ -176,18 +183,39 @@ export class AsrPipeline {
    */
   async transcribeChunks(audio: Float32Array, chunks: readonly VadChunk[], options: TranscribeCallOptions = {}): Promise<TranscriptionResult> {
     const language = options.language ?? this.config.language;
-    if (chunks.length === 0) return { segments: [], language: language ?? (await detectLanguage(this.backend, audio)) };
+    if (chunks.length === 0) {
+      if (language !== undefined) return { segments: [], language };
+      const detection = await this.detectLanguage(audio);
+      return { segments: [], language: detection.language, language_probs: detection.probabilities };
+    }
     const asr = this.asrOptions;
     const r = await transcribeChunks(this.backend, audio, chunks, {
+      ...this.search(),
       language,
       task: options.task ?? this.config.task,
+      // WhisperX decodes each chunk once, at the first temperature.
+      temperature: asr.temperatures[0],
       batchSize: options.batchSize ?? 8,
       suppressTokens: asr.suppressTokens,
       suppressBlank: asr.suppressBlank,
+      suppressNumerals: asr.suppressNumerals,
       initialPrompt: asr.initialPrompt,
+      prefix: asr.prefix,
+      hotwords: asr.hotwords,
       onProgress: options.onProgress && ((done, total) => options.onProgress?.(progressOf("transcribe", done, total))),
     });
-    return { segments: r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })), language: r.language };
+    return { segments: r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })), language: r.language, ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
+  }
+
+  /** The spoken language of the first 30 s of `audio`, with every language's probability. */
+  detectLanguage(audio: Float32Array): Promise<LanguageDetection> {
+    return detectLanguage(this.backend, audio);
+  }
+
+  /** The search settings of one transcribe call: a fresh random stream (seeded when `seed` is set). */
+  private search(): SearchOptions {
+    const a = this.asrOptions;
+    return { beamSize: a.beamSize, bestOf: a.bestOf, patience: a.patience, lengthPenalty: a.lengthPenalty, random: seededRandom(a.seed ?? Math.floor(Math.random() * 2 ** 31)) };
   }
 
   /**

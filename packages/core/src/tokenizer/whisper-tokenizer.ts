@@ -10,13 +10,23 @@ import { LANGUAGE_CODES } from "./languages.js";
 
 const PAT_STR = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-const encodingCache = new Map<string, { bpe: Tiktoken; nRanks: number; special: Record<string, number>; emptyRanks: Set<number> }>();
+/** A loaded encoding, shared by every tokenizer over it. */
+interface Encoding {
+  bpe: Tiktoken;
+  nRanks: number;
+  special: Record<string, number>;
+  emptyRanks: Set<number>;
+  /** `numeralSymbolTokens`, computed on first use. */
+  numerals?: number[];
+}
+
+const encodingCache = new Map<string, Encoding>();
 
 function assetPath(name: string): string {
   return fileURLToPath(new URL(`../../assets/${name}`, import.meta.url));
 }
 
-function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number) {
+function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Encoding {
   const key = `${name}:${numLanguages}`;
   const cached = encodingCache.get(key);
   if (cached) return cached;
@@ -47,7 +57,7 @@ function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number) {
   const special: Record<string, number> = {};
   specials.forEach((s, i) => (special[s] = nRanks + i));
   const bpe = new Tiktoken({ pat_str: PAT_STR, special_tokens: special, bpe_ranks: bpeRanks.join("\n") });
-  const enc = { bpe, nRanks, special, emptyRanks };
+  const enc: Encoding = { bpe, nRanks, special, emptyRanks };
   encodingCache.set(key, enc);
   return enc;
 }
@@ -72,8 +82,11 @@ export class WhisperTokenizer {
   readonly noSpeech: number;
   readonly noTimestamps: number;
   readonly timestampBegin: number;
+  /** The language of the start sequence; undefined for English-only models, which have none. */
   readonly language?: string;
-  readonly task: "transcribe" | "translate";
+  /** The task of the start sequence; undefined for English-only models. */
+  readonly task?: "transcribe" | "translate";
+  private readonly encoding: Encoding;
   private readonly bpe: Tiktoken;
   private readonly emptyRanks: Set<number>;
   private readonly special: Record<string, number>;
@@ -82,11 +95,13 @@ export class WhisperTokenizer {
   private constructor(options: TokenizerOptions) {
     this.numLanguages = options.numLanguages ?? 99;
     const enc = loadEncoding(options.multilingual ? "multilingual" : "gpt2", this.numLanguages);
+    this.encoding = enc;
     this.bpe = enc.bpe;
     this.emptyRanks = enc.emptyRanks;
     this.special = enc.special;
-    this.language = options.multilingual ? options.language : "en";
-    this.task = options.task ?? "transcribe";
+    // openai-whisper's get_tokenizer: English-only models have neither language nor task tokens in their start sequence.
+    this.language = options.multilingual ? (options.language ?? "en") : undefined;
+    this.task = options.multilingual ? (options.task ?? "transcribe") : undefined;
     const s = enc.special;
     this.eot = s["<|endoftext|>"];
     this.sot = s["<|startoftranscript|>"];
@@ -135,15 +150,37 @@ export class WhisperTokenizer {
     return LANGUAGE_CODES.slice(0, this.numLanguages);
   }
 
-  /** `<|startoftranscript|>`, then language and task when multilingual. */
+  /** `<|startoftranscript|>`, then language and task when multilingual (English-only models: SOT alone). */
   get sotSequence(): number[] {
     const seq = [this.sot];
     if (this.language !== undefined) {
       const lang = this.languageToken(this.language);
       if (lang !== undefined) seq.push(lang);
-      seq.push(this.task === "translate" ? this.translate : this.transcribe);
     }
+    if (this.task !== undefined) seq.push(this.task === "translate" ? this.translate : this.transcribe);
     return seq;
+  }
+
+  /** Whether this is a multilingual vocabulary (language and task tokens in the start sequence). */
+  get multilingual(): boolean {
+    return this.task !== undefined;
+  }
+
+  /**
+   * Every text token whose text (without a leading space) has a digit or `%`, `$`, `£`
+   * (WhisperX's `find_numeral_symbol_tokens`, for `suppress_numerals`).
+   */
+  get numeralSymbolTokens(): number[] {
+    if (!this.encoding.numerals) {
+      const out: number[] = [];
+      for (let t = 0; t < this.eot; t++) {
+        if (this.emptyRanks.has(t)) continue;
+        const text = this.bpe.decode([t]);
+        if (/[0-9%$£]/.test(text.startsWith(" ") ? text.slice(1) : text)) out.push(t);
+      }
+      this.encoding.numerals = out;
+    }
+    return this.encoding.numerals;
   }
 
   /** `sotSequence` followed by `<|notimestamps|>`. */

@@ -1,4 +1,5 @@
 import type { LogitRules } from "../decoding/logit-rules.js";
+import type { DecodeStrategy } from "../decoding/run-decoding.js";
 import type { WhisperDims } from "../types.js";
 
 /** A log-mel spectrogram held by a backend (on its device); `frames` counts mel frames. */
@@ -16,10 +17,8 @@ export interface RawDecode {
   noSpeechProb: number;
 }
 
-/** Options of `WhisperBackend.decodeChunks`. */
-export interface DecodeChunksOptions {
-  temperature: number;
-  sampleLen: number;
+/** Options of `WhisperBackend.decodeChunks`: how tokens are chosen, and how many chunks decode together. */
+export interface DecodeChunksOptions extends DecodeStrategy {
   batchSize: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -33,15 +32,15 @@ export interface WhisperBackend {
   /** Log-mel of `audio` with `padding` zero samples appended (openai-whisper semantics). */
   melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle>;
   /**
-   * Decodes mel frames [seek, seek + size) zero-padded to 3000 frames, under `rules`.
-   * `temperature` 0 is greedy.
+   * Decodes mel frames [seek, seek + size) zero-padded to 3000 frames, under `rules`, choosing
+   * tokens as `strategy` says (core's `runDecoding`).
    */
-  decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode>;
+  decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, strategy: DecodeStrategy): Promise<RawDecode>;
   /**
    * Decodes independent audio chunks (each ≤ 30 s, zero-padded to 30 s, its own log-mel) under
-   * the same `rules`, `batchSize` at a time, as WhisperX's batched pipeline does. Requires
-   * rules without timestamps. Results are in chunk order. `onProgress` hears the chunks done
-   * after each batch.
+   * the same `rules`, `batchSize` at a time (each with its beams or samples), as WhisperX's
+   * batched pipeline does. Requires rules without timestamps. Results are in chunk order and do
+   * not depend on the batch size. `onProgress` hears the chunks done after each batch.
    */
   decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]>;
   /**
@@ -59,7 +58,7 @@ export interface WhisperBackend {
     textStart: number,
     textEnd: number,
   ): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }>;
-  /** Language probabilities of the window starting at `seek` (openai `detect_language`). */
+  /** The logits of `languageTokens` after `<|startoftranscript|>` on the window starting at `seek` (for openai's `detect_language`). */
   detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]>;
   /** Frees the device memory of a mel. */
   release(mel: MelHandle): void;

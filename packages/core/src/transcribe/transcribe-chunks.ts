@@ -10,15 +10,22 @@ import { WhisperTokenizer } from "../tokenizer/whisper-tokenizer.js";
 import type { Segment, TranscriptionResult } from "../types.js";
 import type { VadChunk } from "../vad/merge-chunks.js";
 import type { WhisperBackend } from "./backend.js";
+import { detectLanguage } from "./language.js";
+import { searchStrategy, type SearchOptions } from "../decoding/search-options.js";
 
 /** Options of `transcribeChunks`. */
-export interface ChunkTranscribeOptions {
+export interface ChunkTranscribeOptions extends SearchOptions {
   language?: string;
   task?: "transcribe" | "translate";
+  /** Temperature of the one decode (WhisperX: 0; it never falls back on this path). */
+  temperature?: number;
   batchSize?: number;
   suppressTokens?: string | number[];
   suppressBlank?: boolean;
+  suppressNumerals?: boolean;
   initialPrompt?: string;
+  prefix?: string;
+  hotwords?: string;
   /** Called after each batch with the chunks decoded so far and their total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -28,24 +35,10 @@ export function roundMs(x: number): number {
   return Number(x.toFixed(3));
 }
 
-/** The language of the first 30 s (WhisperX `detect_language`). */
-export async function detectLanguage(backend: WhisperBackend, audio: Float32Array): Promise<string> {
-  const probe = WhisperTokenizer.forModel(backend.dims.n_vocab);
-  if (backend.dims.n_vocab < 51865) return "en";
-  const head = audio.subarray(0, N_SAMPLES);
-  const mel = await backend.melSpectrogram(head, N_SAMPLES - head.length);
-  try {
-    const codes = probe.languageCodes;
-    const probs = await backend.detectLanguage(mel, 0, codes.map((c) => probe.languageToken(c) as number), probe.sot);
-    return codes[probs.indexOf(Math.max(...probs))];
-  } finally {
-    backend.release(mel);
-  }
-}
-
 /** Transcribes VAD chunks of one file in batches. */
 export async function transcribeChunks(backend: WhisperBackend, audio: Float32Array, chunks: readonly VadChunk[], options: ChunkTranscribeOptions = {}): Promise<TranscriptionResult> {
-  const language = options.language ?? (chunks.length ? await detectLanguage(backend, audio) : "en");
+  const detection = options.language === undefined && chunks.length ? await detectLanguage(backend, audio) : undefined;
+  const language = options.language ?? detection?.language ?? "en";
   if (chunks.length === 0) return { segments: [], language };
   const tokenizer = WhisperTokenizer.forModel(backend.dims.n_vocab, { language, task: options.task ?? "transcribe" });
   const rules = buildLogitRules(
@@ -57,13 +50,17 @@ export async function transcribeChunks(backend: WhisperBackend, audio: Float32Ar
       withoutTimestamps: true,
       suppressTokens: options.suppressTokens ?? "-1",
       suppressBlank: options.suppressBlank ?? true,
+      suppressNumerals: options.suppressNumerals,
       prompt: options.initialPrompt,
+      prefix: options.prefix,
+      hotwords: options.hotwords,
     },
     backend.dims.n_text_ctx,
     backend.dims.n_audio_ctx,
   );
   const pieces = chunks.map((c) => audio.subarray(Math.trunc(c.start * SAMPLE_RATE), Math.trunc(c.end * SAMPLE_RATE)).subarray(0, N_SAMPLES));
-  const raw = await backend.decodeChunks(pieces, rules, { temperature: 0, sampleLen: Math.floor(backend.dims.n_text_ctx / 2), batchSize: options.batchSize ?? 8, onProgress: options.onProgress });
+  const temperature = options.temperature ?? 0;
+  const raw = await backend.decodeChunks(pieces, rules, { ...searchStrategy(options, temperature), sampleLen: Math.floor(backend.dims.n_text_ctx / 2), batchSize: options.batchSize ?? 8, onProgress: options.onProgress });
   const segments: Segment[] = raw.map((r, i) => ({
     text: tokenizer.decode(r.tokens),
     start: roundMs(chunks[i].start),
@@ -71,5 +68,5 @@ export async function transcribeChunks(backend: WhisperBackend, audio: Float32Ar
     avg_logprob: r.sumLogprob / (r.tokens.length + 1),
     tokens: r.tokens,
   }));
-  return { segments, language };
+  return { segments, language, ...(detection ? { language_probs: detection.probabilities } : {}) };
 }

@@ -10,10 +10,13 @@ import { WhisperTokenizer } from "../tokenizer/whisper-tokenizer.js";
 import type { Segment, TranscriptionResult } from "../types.js";
 import type { MelHandle, WhisperBackend } from "./backend.js";
 import { addWordTimestamps } from "./timing.js";
+import { detectLanguageOfMel, type LanguageDetection } from "./language.js";
 import { roundHalfEven } from "../writers/format.js";
+import { searchStrategy, type SearchOptions } from "../decoding/search-options.js";
+import { seededRandom } from "../decoding/sampling.js";
 
 /** Options of `transcribe` (openai-whisper names in camelCase). */
-export interface TranscribeOptions {
+export interface TranscribeOptions extends SearchOptions {
   language?: string;
   task?: "transcribe" | "translate";
   /** One temperature, or the fallback sequence. */
@@ -23,8 +26,13 @@ export interface TranscribeOptions {
   noSpeechThreshold?: number | null;
   conditionOnPreviousText?: boolean;
   initialPrompt?: string;
+  /** Text every window's decoding starts with (openai-whisper's `prefix`). */
+  prefix?: string;
+  /** faster-whisper's `hotwords`: context after `<|startofprev|>`, before the previous text. */
+  hotwords?: string;
   suppressTokens?: string | number[];
   suppressBlank?: boolean;
+  suppressNumerals?: boolean;
   maxInitialTimestamp?: number | null;
   /** Word timestamps from cross-attention DTW (openai-whisper `word_timestamps=True`). */
   wordTimestamps?: boolean;
@@ -32,6 +40,26 @@ export interface TranscribeOptions {
   alignmentHeads?: [number, number][];
   /** Called after each window with the seconds done and the total. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** Thresholds of openai-whisper's fallback (null: that test is off). */
+export interface FallbackThresholds {
+  compression: number | null;
+  logprob: number | null;
+  noSpeech: number | null;
+}
+
+/**
+ * openai-whisper's `decode_with_fallback` test: too repetitive (compression ratio) or too unlikely
+ * (average log-probability) needs a retry at the next temperature, unless the window is silence
+ * (no-speech probability above its threshold while the log-probability is low).
+ */
+export function fallbackNeeded(r: Pick<DecodingResult, "compressionRatio" | "avgLogprob" | "noSpeechProb">, t: FallbackThresholds): boolean {
+  let needed = false;
+  if (t.compression !== null && r.compressionRatio > t.compression) needed = true;
+  if (t.logprob !== null && r.avgLogprob < t.logprob) needed = true;
+  if (t.noSpeech !== null && r.noSpeechProb > t.noSpeech && t.logprob !== null && r.avgLogprob < t.logprob) needed = false;
+  return needed;
 }
 
 /** Decodes one window, retrying at higher temperatures when the result looks degenerate. */
@@ -43,14 +71,16 @@ async function decodeWithFallback(
   size: number,
   base: DecodingOptions,
   temperatures: number[],
-  thresholds: { compression: number | null; logprob: number | null; noSpeech: number | null },
+  thresholds: FallbackThresholds,
+  search: SearchOptions,
 ): Promise<DecodingResult> {
   let result: DecodingResult | undefined;
   for (const t of temperatures) {
     const options = { ...base, temperature: t };
     const rules = buildLogitRules(tokenizer, options, backend.dims.n_text_ctx, backend.dims.n_audio_ctx);
     const sampleLen = options.sampleLen ?? Math.floor(backend.dims.n_text_ctx / 2);
-    const raw = await backend.decodeWindow(mel, seek, size, rules, { temperature: t, sampleLen });
+    // Beams at temperature 0, best-of samples above it (openai-whisper's decode_with_fallback).
+    const raw = await backend.decodeWindow(mel, seek, size, rules, { ...searchStrategy(search, t), sampleLen });
     const text = tokenizer.decode(raw.tokens).trim();
     result = {
       language: options.language ?? "en",
@@ -61,12 +91,7 @@ async function decodeWithFallback(
       temperature: t,
       compressionRatio: compressionRatio(text),
     };
-    let needsFallback = false;
-    if (thresholds.compression !== null && result.compressionRatio > thresholds.compression) needsFallback = true;
-    if (thresholds.logprob !== null && result.avgLogprob < thresholds.logprob) needsFallback = true;
-    if (thresholds.noSpeech !== null && result.noSpeechProb > thresholds.noSpeech && thresholds.logprob !== null && result.avgLogprob < thresholds.logprob) {
-      needsFallback = false; // silence
-    }
+    const needsFallback = fallbackNeeded(result, thresholds);
     if (!needsFallback) break;
   }
   return result as DecodingResult;
@@ -82,21 +107,13 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
     noSpeech: options.noSpeechThreshold === undefined ? 0.6 : options.noSpeechThreshold,
   };
   const conditionOnPrevious = options.conditionOnPreviousText ?? true;
+  const searchOptions: SearchOptions = { beamSize: options.beamSize, patience: options.patience, lengthPenalty: options.lengthPenalty, bestOf: options.bestOf, random: options.random ?? seededRandom(0) };
   const mel = await backend.melSpectrogram(audio, N_SAMPLES);
   try {
     const contentFrames = mel.frames - N_FRAMES;
     const task = options.task ?? "transcribe";
-    let language = options.language;
-    const multilingual = dims.n_vocab >= 51865;
-    if (!language) {
-      if (!multilingual) language = "en";
-      else {
-        const probe = WhisperTokenizer.forModel(dims.n_vocab);
-        const codes = probe.languageCodes;
-        const probs = await backend.detectLanguage(mel, 0, codes.map((c) => probe.languageToken(c) as number), probe.sot);
-        language = codes[probs.indexOf(Math.max(...probs))];
-      }
-    }
+    const detection = options.language === undefined ? await detectLanguageOfMel(backend, mel, 0) : undefined;
+    const language = options.language ?? (detection as LanguageDetection).language;
     const tokenizer = WhisperTokenizer.forModel(dims.n_vocab, { language, task });
     const inputStride = N_FRAMES / dims.n_audio_ctx;
     const timePrecision = (inputStride * HOP_LENGTH) / SAMPLE_RATE;
@@ -111,6 +128,9 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
       temperature: 0,
       suppressTokens: options.suppressTokens ?? "-1",
       suppressBlank: options.suppressBlank ?? true,
+      suppressNumerals: options.suppressNumerals,
+      prefix: options.prefix,
+      hotwords: options.hotwords,
       withoutTimestamps: false,
       maxInitialTimestamp: options.maxInitialTimestamp === undefined ? 1.0 : options.maxInitialTimestamp,
     };
@@ -121,7 +141,7 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
       const timeOffset = (seek * HOP_LENGTH) / SAMPLE_RATE;
       const segmentSize = Math.min(N_FRAMES, contentFrames - seek);
       const segmentDuration = (segmentSize * HOP_LENGTH) / SAMPLE_RATE;
-      const result = await decodeWithFallback(backend, tokenizer, mel, seek, segmentSize, { ...base, prompt: allTokens.slice(promptResetSince) }, temperatures, thresholds);
+      const result = await decodeWithFallback(backend, tokenizer, mel, seek, segmentSize, { ...base, prompt: allTokens.slice(promptResetSince) }, temperatures, thresholds, searchOptions);
       const tokens = result.tokens;
 
       if (thresholds.noSpeech !== null) {
@@ -202,6 +222,7 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
       text: tokenizer.decode(allTokens.slice(initialPromptTokens.length)),
       segments: allSegments,
       language,
+      ...(detection ? { language_probs: detection.probabilities } : {}),
     };
   } finally {
     backend.release(mel);

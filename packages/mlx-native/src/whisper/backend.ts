@@ -4,11 +4,12 @@
  * read back each step).
  */
 import type * as mlxTypes from "../mlx-binding.js";
-import { N_FRAMES, N_SAMPLES, type DecodeChunksOptions, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
+import { decodingGroupSize, N_FRAMES, N_SAMPLES, runDecoding, type DecodeChunksOptions, type DecodeStrategy, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
 import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
 import { logMelSpectrogram } from "./log-mel.js";
 import { loadWhisperWeights, readWhisperConfig, type WhisperModelConfig } from "./load-model.js";
-import { WhisperModel, type SelfAttentionCache } from "./model.js";
+import { MlxDecoderSession, type MlxDecodingKit } from "./decoder-session.js";
+import { WhisperModel, type CrossAttentionCache } from "./model.js";
 
 type MxArray = mlxTypes.core.array;
 
@@ -116,76 +117,36 @@ export class MlxWhisperBackend implements WhisperBackend {
     return zero;
   }
 
-  private applyRules(logits: MxArray, rules: LogitRules, sampled: number[]): MxArray {
-    const mx = this.mx;
-    const nVocab = this.dims.n_vocab;
-    if (sampled.length === 0) {
-      const begin = this.suppressMask(rules.suppressedAtBegin);
-      if (begin) logits = mx.add(logits, begin);
-    }
-    const always = this.suppressMask(rules.alwaysSuppressed);
-    if (always) logits = mx.add(logits, always);
-    const step = rules.stepMask(sampled);
-    for (const [lo, hi] of step.ranges) {
-      const end = Math.min(hi, nVocab);
-      if (end <= lo) continue;
-      const inRange = mx.logicalAnd(mx.greaterEqual(this.iota, lo), mx.less(this.iota, end));
-      logits = mx.where(inRange, -Infinity, logits);
-    }
-    if (step.checkTimestampProbability) {
-      const tsBegin = rules.timestampBegin;
-      const logprobs = mx.subtract(logits, mx.logsumexp(logits, -1, true));
-      const tsLogprob = mx.logsumexp(logprobs.index("...", mx.Slice(tsBegin, null)), -1, true);
-      const maxText = mx.max(logprobs.index("...", mx.Slice(0, tsBegin)), -1, true);
-      const forceTs = mx.logicalAnd(mx.greater(tsLogprob, maxText), mx.less(this.iota, tsBegin));
-      logits = mx.where(forceTs, -Infinity, logits);
-    }
-    return logits;
+  /** What a decoder session needs from this backend. */
+  private get kit(): MlxDecodingKit {
+    return (this.decodingKit ??= {
+      mx: this.mx,
+      model: this.model,
+      iota: this.iota,
+      suppressionMask: (tokens) => this.combinedMask([...tokens]),
+      greedyHead: this.greedyHead,
+      gcEvery: this.gcEvery,
+    });
   }
 
-  async decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode> {
-    const mx = this.mx;
-    const model = this.model;
-    const eot = rules.eot;
-    const features = model.encode(this.window(mel, seek, size));
-    const cross = model.crossAttentionCache(features);
-    const cache: SelfAttentionCache[] = [];
-    const noSpeechToken = rules.noSpeech;
-    let input = mx.array([rules.initialTokens], mx.int32);
-    let offset = 0;
-    const sampled: number[] = [];
-    let sumLogprob = 0;
-    let noSpeechProb = Number.NaN;
-    const nCtx = this.dims.n_text_ctx;
-    for (let i = 0; i < options.sampleLen; i++) {
-      const hidden = model.decodeHidden(input, cross, cache, offset);
-      offset += input.shape[1];
-      let noSpeech: MxArray | undefined;
-      if (i === 0) {
-        const atSot = model.logits(hidden.index(0, rules.sotIndex));
-        noSpeech = mx.softmax(atSot, -1, true).index(noSpeechToken);
-      }
-      let logits = model.logits(hidden.index(0, -1));
-      logits = this.applyRules(logits, rules, sampled);
-      const token = options.temperature === 0 ? mx.argmax(logits, -1) : mx.random.categorical(mx.divide(logits, options.temperature), -1);
-      const logprob = mx.subtract(mx.take(logits, token), mx.logsumexp(logits, -1));
-      if (noSpeech) mx.eval(token, logprob, noSpeech);
-      else mx.eval(token, logprob);
-      if (noSpeech) noSpeechProb = noSpeech.item() as number;
-      const t = token.item() as number;
-      sumLogprob += logprob.item() as number;
-      if (t === eot) break;
-      sampled.push(t);
-      if (rules.initialTokens.length + sampled.length > nCtx) break;
-      input = mx.array([[t]], mx.int32);
-      if ((i + 1) % this.gcEvery === 0) await collectGarbage();
-    }
+  private decodingKit?: MlxDecodingKit;
+
+  /** Decodes `inputs` audio inputs whose cross-attention caches are `cross`, as `strategy` says. */
+  private async decode(cross: CrossAttentionCache, inputs: number, rules: LogitRules, strategy: DecodeStrategy): Promise<RawDecode[]> {
+    const session = new MlxDecoderSession(this.kit, cross, inputs, decodingGroupSize(strategy));
+    const out = await runDecoding(session, rules, strategy, inputs, this.dims.n_text_ctx);
     await collectGarbage();
-    return { tokens: sampled, sumLogprob, noSpeechProb };
+    return out;
+  }
+
+  async decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, strategy: DecodeStrategy): Promise<RawDecode> {
+    const cross = this.model.crossAttentionCache(this.model.encode(this.window(mel, seek, size)));
+    const [r] = await this.decode(cross, 1, rules, strategy);
+    return r;
   }
 
   async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]> {
-    if (rules.stepMask([]).ranges.length) throw new Error("decodeChunks needs rules without timestamps");
+    if (rules.timestamps) throw new Error("decodeChunks needs rules without timestamps");
     const out: RawDecode[] = new Array(chunks.length);
     const bs = Math.max(1, options.batchSize);
     // Longest chunks first, so the rows of a batch tend to finish together and little time is
@@ -198,7 +159,8 @@ export class MlxWhisperBackend implements WhisperBackend {
     for (let b = 0; b < batches.length; b++) {
       const feats = pending;
       pending = b + 1 < batches.length ? this.encodeAsync(batches[b + 1].map((i) => chunks[i])) : [];
-      const res = await this.decodeBatch(feats, rules, options);
+      this.mx.eval(...feats);
+      const res = await this.decode(this.model.crossAttentionCache(feats.length === 1 ? feats[0] : this.mx.concatenate(feats, 0)), feats.length, rules, options);
       batches[b].forEach((id, j) => (out[id] = res[j]));
       options.onProgress?.(Math.min(chunks.length, (b + 1) * bs), chunks.length);
     }
@@ -222,68 +184,6 @@ export class MlxWhisperBackend implements WhisperBackend {
     } finally {
       scope[Symbol.dispose]();
     }
-  }
-
-  /** One batch: batched greedy decoding with batched KV caches over encoded features. */
-  private async decodeBatch(feats: MxArray[], rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode[]> {
-    const mx = this.mx;
-    const model = this.model;
-    const B = feats.length;
-    mx.eval(...feats);
-    let cross = model.crossAttentionCache(B === 1 ? feats[0] : mx.concatenate(feats, 0));
-    await collectGarbage();
-    let cache: SelfAttentionCache[] = [];
-    const results: RawDecode[] = feats.map(() => ({ tokens: [], sumLogprob: 0, noSpeechProb: Number.NaN }));
-    let active = feats.map((_, i) => i); // result index of each live row
-    let input = mx.array(active.map(() => rules.initialTokens), mx.int32);
-    let offset = 0;
-    const nCtx = this.dims.n_text_ctx;
-    for (let i = 0; i < options.sampleLen && active.length; i++) {
-      const hidden = model.decodeHidden(input, cross, cache, offset);
-      offset += input.shape[1];
-      let noSpeech: MxArray | undefined;
-      if (i === 0) noSpeech = mx.softmax(model.logits(hidden.index(mx.Slice(), rules.sotIndex)), -1, true).index(mx.Slice(), rules.noSpeech);
-      const maskBias = this.combinedMask(i === 0 ? [...rules.alwaysSuppressed, ...rules.suppressedAtBegin] : rules.alwaysSuppressed);
-      const last = hidden.index(mx.Slice(), -1); // [b, D]
-      let tokens: MxArray;
-      let logprobs: MxArray;
-      if (options.temperature === 0) {
-        [tokens, logprobs] = this.greedyHead(last, maskBias);
-      } else {
-        const logits = mx.add(model.logits(last), maskBias);
-        tokens = mx.random.categorical(mx.divide(logits, options.temperature), -1);
-        logprobs = mx.subtract(mx.takeAlongAxis(logits, tokens.reshape(-1, 1), 1).reshape([-1]), mx.logsumexp(logits, -1));
-      }
-      if (noSpeech) mx.eval(tokens, logprobs, noSpeech);
-      else mx.eval(tokens, logprobs);
-      const tok = tokens.tolist() as number[];
-      const lp = logprobs.tolist() as number[];
-      const ns = noSpeech ? (noSpeech.tolist() as number[]) : undefined;
-      const keep: number[] = [];
-      active.forEach((r, row) => {
-        const res = results[r];
-        if (ns) res.noSpeechProb = ns[row];
-        res.sumLogprob += lp[row];
-        if (tok[row] !== rules.eot && rules.initialTokens.length + res.tokens.length < nCtx) {
-          res.tokens.push(tok[row]);
-          keep.push(row);
-        } else if (tok[row] !== rules.eot) {
-          res.tokens.push(tok[row]);
-        }
-      });
-      if (keep.length < active.length && keep.length > 0) {
-        // Finished rows drop out: the caches keep only live rows (a gather along the batch axis).
-        const idx = mx.array(keep, mx.int32);
-        cache = cache.map((c) => ({ k: mx.take(c.k, idx, 0), v: mx.take(c.v, idx, 0) }));
-        cross = { k: cross.k.map((k) => mx.take(k, idx, 0)), v: cross.v.map((v) => mx.take(v, idx, 0)) };
-        mx.eval(...cache.flatMap((c) => [c.k, c.v]), ...cross.k, ...cross.v);
-      }
-      active = keep.map((row) => active[row]);
-      input = mx.array(keep.map((row) => [tok[row]]), mx.int32);
-      if ((i + 1) % this.gcEvery === 0) await collectGarbage();
-    }
-    await collectGarbage();
-    return results;
   }
 
   async alignmentWeights(mel: MelHandle, seek: number, size: number, tokens: number[], heads: [number, number][], textStart: number, textEnd: number): Promise<{ weights: Float32Array; tokenCount: number; frames: number; textTokenProbs: number[] }> {
@@ -315,9 +215,8 @@ export class MlxWhisperBackend implements WhisperBackend {
     const hidden = this.model.decodeHidden(mx.array([[sot]], mx.int32), cross, [], 0);
     const logits = this.model.logits(hidden.index(0, -1));
     const langLogits = mx.take(logits, mx.array(languageTokens, mx.int32));
-    const probs = mx.softmax(langLogits, -1, true);
-    mx.eval(probs);
-    const out = probs.tolist() as number[];
+    mx.eval(langLogits);
+    const out = langLogits.tolist() as number[];
     await collectGarbage();
     return out;
   }

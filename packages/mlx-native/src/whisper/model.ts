@@ -95,6 +95,23 @@ export class WhisperModel {
     return this.attendScaledKeys(q, this.mx.multiply(k, scale).transpose(0, 1, 3, 2), v, mask);
   }
 
+  /**
+   * Cross-attention of `group` rows per audio input over that input's keys and values: the rows
+   * of a group (beams, samples) become extra query positions of one attention, so the keys and
+   * values are stored and read once per audio input, not once per row.
+   */
+  private attendGrouped(q: MxArray, kT: MxArray, v: MxArray, group: number, onLogits?: (qk: MxArray) => void): MxArray {
+    if (group === 1) return this.attendScaledKeys(q, kT, v, undefined, onLogits);
+    const [rows, h, t, dh] = q.shape;
+    const b = rows / group;
+    const grouped = q.reshape(b, group, h, t, dh).transpose(0, 2, 1, 3, 4).reshape(b, h, group * t, dh);
+    const mx = this.mx;
+    const qk = mx.matmul(mx.multiply(grouped, dh ** -0.25), kT);
+    onLogits?.(qk);
+    const out = mx.matmul(mx.softmax(qk, -1, true), v); // [B, H, G·T, Dh]
+    return out.reshape(b, h, group, t, dh).transpose(0, 2, 3, 1, 4).reshape(rows, t, h * dh);
+  }
+
   /** Attention with keys already scaled and transposed ([B, H, D, T]). */
   private attendScaledKeys(q: MxArray, kT: MxArray, v: MxArray, mask?: MxArray, onLogits?: (qk: MxArray) => void): MxArray {
     const mx = this.mx;
@@ -164,11 +181,12 @@ export class WhisperModel {
   }
 
   /**
-   * Runs the decoder on `tokens` [B, T] at position `offset`, extending `cache` in place.
-   * Returns the hidden states after the final layer norm, [B, T, n_text_state]. With
+   * Runs the decoder on `tokens` [rows, T] at position `offset`, extending `cache` in place.
+   * `group` consecutive rows share one audio input of `cross` (beams or samples; rows = inputs ·
+   * group). Returns the hidden states after the final layer norm, [rows, T, n_text_state]. With
    * `crossLogits`, each layer's pre-softmax cross-attention logits [B, H, T, 1500] are stored there.
    */
-  decodeHidden(tokens: MxArray, cross: CrossAttentionCache, cache: SelfAttentionCache[], offset: number, crossLogits?: MxArray[]): MxArray {
+  decodeHidden(tokens: MxArray, cross: CrossAttentionCache, cache: SelfAttentionCache[], offset: number, crossLogits?: MxArray[], group = 1): MxArray {
     const mx = this.mx;
     const { n_text_layer, n_text_head } = this.dims;
     const t = tokens.shape[1];
@@ -191,7 +209,7 @@ export class WhisperModel {
       const hc = this.layerNorm(x, `${b}.cross_attn_ln`);
       const qc = this.splitHeads(this.linear(hc, `${b}.cross_attn.query`), n_text_head);
       const keep = crossLogits ? (qk: MxArray) => (crossLogits[i] = qk) : undefined;
-      x = mx.add(x, this.linear(this.attendScaledKeys(qc, cross.k[i], cross.v[i], undefined, keep), `${b}.cross_attn.out`));
+      x = mx.add(x, this.linear(this.attendGrouped(qc, cross.k[i], cross.v[i], group, keep), `${b}.cross_attn.out`));
       x = mx.add(x, this.mlp(x, b));
     }
     return this.layerNorm(x, "decoder.ln");

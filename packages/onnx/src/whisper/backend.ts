@@ -4,10 +4,11 @@
  * JavaScript, where core's `applyLogitRules` filters them.
  */
 import type { WeightFormat } from "@whisperx-mlx/convert";
-import { applyLogitRules, greedyToken, N_FRAMES, N_SAMPLES, softmaxAt, type DecodeChunksOptions, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
+import { decodingGroupSize, N_FRAMES, N_SAMPLES, runDecoding, softmaxAt, type DecodeChunksOptions, type DecodeStrategy, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
 import { ort, type SessionOptions } from "../session.js";
 import { onnxGraphDir } from "../graph-cache.js";
-import { OnnxWhisperModel, type CrossCache, type KvCache } from "./model.js";
+import { OnnxDecoderSession } from "./decoder-session.js";
+import { OnnxWhisperModel, type CrossCache } from "./model.js";
 
 /** A log-mel held in host memory: [n_mels, frames], row-major. */
 class HostMel implements MelHandle {
@@ -15,27 +16,6 @@ class HostMel implements MelHandle {
     public data: Float32Array | undefined,
     readonly frames: number,
   ) {}
-}
-
-/** Samples a token from softmax(logits / temperature). */
-function sample(logits: Float32Array, temperature: number): number {
-  let m = -Infinity;
-  for (const v of logits) if (v > m) m = v;
-  const p = new Float64Array(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += p[i] = Math.exp((logits[i] - m) / temperature);
-  let r = Math.random() * sum;
-  for (let i = 0; i < p.length; i++) if ((r -= p[i]) <= 0) return i;
-  return p.length - 1;
-}
-
-/** The chosen token of one row and its log-probability under the filtered logits. */
-function choose(logits: Float32Array, temperature: number): { token: number; logprob: number } {
-  const g = greedyToken(logits);
-  if (temperature === 0) return g;
-  const token = sample(logits, temperature);
-  // log p(token) = logit − logsumexp; greedyToken's logprob gives logsumexp = logit(best) − logprob.
-  return { token, logprob: logits[token] - (logits[g.token] - g.logprob) };
 }
 
 /** Whisper on ONNX Runtime. */
@@ -80,14 +60,19 @@ export class OnnxWhisperBackend implements WhisperBackend {
     return out;
   }
 
-  async decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode> {
-    const cross = await this.model.encode(this.window(mel, seek, size), 1);
-    const [r] = await this.decodeRows(cross, rules, options);
+  async decodeWindow(mel: MelHandle, seek: number, size: number, rules: LogitRules, strategy: DecodeStrategy): Promise<RawDecode> {
+    const [r] = await this.decode(await this.model.encode(this.window(mel, seek, size), 1), rules, strategy);
     return r;
   }
 
+  /** Decodes the audio inputs of `cross` as `strategy` says. */
+  private decode(cross: CrossCache, rules: LogitRules, strategy: DecodeStrategy): Promise<RawDecode[]> {
+    const session = new OnnxDecoderSession(this.model, cross, decodingGroupSize(strategy), (tokens) => this.suppressBias([...tokens]));
+    return runDecoding(session, rules, strategy, cross.batch, this.dims.n_text_ctx);
+  }
+
   async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]> {
-    if (rules.stepMask([]).ranges.length) throw new Error("decodeChunks needs rules without timestamps");
+    if (rules.timestamps) throw new Error("decodeChunks needs rules without timestamps");
     const out: RawDecode[] = new Array(chunks.length);
     const bs = Math.max(1, options.batchSize);
     // Longest first, so the rows of a batch tend to finish together (results are per chunk).
@@ -101,60 +86,11 @@ export class OnnxWhisperBackend implements WhisperBackend {
       });
       // Each chunk padded to 30 s gets the log-mel of its own padded signal, as WhisperX computes it.
       const mel = await this.model.logMel(padded);
-      const res = await this.decodeRows(await this.model.encode(mel.data.subarray(0, ids.length * this.dims.n_mels * N_FRAMES), ids.length), rules, options);
+      const res = await this.decode(await this.model.encode(mel.data.subarray(0, ids.length * this.dims.n_mels * N_FRAMES), ids.length), rules, options);
       ids.forEach((id, j) => (out[id] = res[j]));
       options.onProgress?.(Math.min(chunks.length, s + bs), chunks.length);
     }
     return out;
-  }
-
-  /** Batched decoding of the rows of `cross` under `rules`; finished rows leave the batch. */
-  private async decodeRows(crossIn: CrossCache, rules: LogitRules, options: { temperature: number; sampleLen: number }): Promise<RawDecode[]> {
-    const V = this.dims.n_vocab;
-    const nCtx = this.dims.n_text_ctx;
-    let cross = crossIn;
-    let cache: KvCache = this.model.emptyCache(cross.batch);
-    const results: RawDecode[] = Array.from({ length: cross.batch }, () => ({ tokens: [], sumLogprob: 0, noSpeechProb: Number.NaN }));
-    let active = results.map((_, i) => i);
-    let input = active.map(() => rules.initialTokens);
-    let offset = 0;
-    for (let i = 0; i < options.sampleLen && active.length; i++) {
-      // Greedy steps whose rules are a fixed suppress set take the graph's own argmax; timestamp
-      // rules and sampling need the logits here.
-      const fixed = options.temperature === 0 && active.every((r) => {
-        const m = rules.stepMask(results[r].tokens);
-        return m.ranges.length === 0 && !m.checkTimestampProbability;
-      });
-      const bias = fixed ? this.suppressBias(i === 0 ? [...rules.suppressedAtBegin, ...rules.alwaysSuppressed] : rules.alwaysSuppressed) : undefined;
-      // Logits come back only where they are read: the no-speech probability and non-fixed steps.
-      const step = await this.model.step(input, offset, cache, cross, bias, i === 0 || !fixed);
-      const T = input[0].length;
-      offset += T;
-      cache = step.cache;
-      const keep: number[] = [];
-      const next: number[][] = [];
-      active.forEach((r, row) => {
-        const res = results[r];
-        if (i === 0) res.noSpeechProb = softmaxAt(step.logits.subarray((row * T + rules.sotIndex) * V, (row * T + rules.sotIndex + 1) * V), rules.noSpeech);
-        const { token, logprob } = fixed
-          ? { token: step.token[row], logprob: step.logprob[row] }
-          : choose(applyLogitRules(step.logits.subarray((row * T + T - 1) * V, (row * T + T) * V), rules, res.tokens), options.temperature);
-        res.sumLogprob += logprob;
-        if (token === rules.eot) return;
-        res.tokens.push(token);
-        if (rules.initialTokens.length + res.tokens.length > nCtx) return;
-        keep.push(row);
-        next.push([token]);
-      });
-      if (keep.length < active.length && keep.length > 0) {
-        const pick = (t: typeof cache.k) => t.map((x) => OnnxWhisperModel.selectRows(x, keep));
-        cache = { k: pick(cache.k), v: pick(cache.v) };
-        cross = { k: pick(cross.k), v: pick(cross.v), batch: keep.length };
-      }
-      active = keep.map((row) => active[row]);
-      input = next;
-    }
-    return results;
   }
 
   private readonly biases = new Map<string, ort.Tensor>();
@@ -203,8 +139,7 @@ export class OnnxWhisperBackend implements WhisperBackend {
 
   async detectLanguage(mel: MelHandle, seek: number, languageTokens: number[], sot: number): Promise<number[]> {
     const cross = await this.model.encode(this.window(mel, seek, Math.min(N_FRAMES, mel.frames - seek)), 1);
-    const { logits } = await this.model.step([[sot]], 0, this.model.emptyCache(1), cross);
-    const lang = Float32Array.from(languageTokens, (t) => logits[t]);
-    return Array.from(lang, (_, i) => softmaxAt(lang, i));
+    const { logits } = await this.model.step([[sot]], 0, this.model.emptyCache(1), cross, undefined, { logits: true });
+    return languageTokens.map((t) => logits[t]);
   }
 }

@@ -42,8 +42,8 @@ export class OnnxWhisperModel {
     const encoder = await openSession(join(dir, manifest.graphs.encoder), { role: "Whisper encoder", inputs: ["mel"], outputs: cross }, options);
     const decoder = await openSession(join(dir, manifest.graphs.decoder), {
       role: "Whisper decoder",
-      inputs: ["tokens", "offset", "logit_bias", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
-      outputs: ["logits", "token", "token_logprob", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`, `cross_qk_${i}`])],
+      inputs: ["tokens", "offset", "logit_bias", "top_k", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
+      outputs: ["logits", "token", "token_logprob", "topk_logprobs", "topk_tokens", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`, `cross_qk_${i}`])],
     }, options);
     return new OnnxWhisperModel(dir, d, mel, encoder, decoder);
   }
@@ -79,13 +79,17 @@ export class OnnxWhisperModel {
   }
 
   private zeroBias?: ort.Tensor;
+  private readonly topK = new Map<number, ort.Tensor>();
 
-  /** The decoder's feeds for tokens [B][T] at `offset` over `cache` and `cross`. */
-  private feeds(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache, bias?: ort.Tensor): Record<string, ort.Tensor> {
+  /** The decoder's feeds for tokens [rows][T] at `offset` over `cache` and `cross`. */
+  private feeds(tokens: readonly (readonly number[])[], offset: number, cache: KvCache, cross: CrossCache, bias?: ort.Tensor, k = 1): Record<string, ort.Tensor> {
+    let topK = this.topK.get(k);
+    if (!topK) this.topK.set(k, (topK = new ort.Tensor("int64", BigInt64Array.from([BigInt(k)]), [1])));
     const feeds: Record<string, ort.Tensor> = {
       tokens: new ort.Tensor("int64", BigInt64Array.from(tokens.flat().map((t) => BigInt(t))), [tokens.length, tokens[0].length]),
       offset: new ort.Tensor("int64", BigInt64Array.from([BigInt(offset)]), []),
       logit_bias: bias ?? (this.zeroBias ??= new ort.Tensor("float32", new Float32Array(this.dims.n_vocab), [1, this.dims.n_vocab])),
+      top_k: topK,
     };
     for (let i = 0; i < this.dims.n_text_layer; i++) {
       feeds[`past_k_${i}`] = cache.k[i];
@@ -100,22 +104,38 @@ export class OnnxWhisperModel {
     return Array.from({ length: this.dims.n_text_layer }, (_, i) => `${prefix}_${i}`);
   }
 
-  /** A greedy step's outputs without the logits (built once). */
-  private stepFetches?: string[];
+  /** Each output set a step fetches, built once per kind. */
+  private readonly fetchLists = new Map<string, string[]>();
 
   /**
-   * One decoder step: tokens [B][T] at position `offset`. Returns the new cache and the greedy
-   * token of each row at the last position under `bias` ([1 or B, V], additive; zeros when
-   * omitted) with its log-probability, and the logits [B, T, V] (empty when `withLogits` is false:
-   * copying them out costs 0.3–0.5 ms a step at tiny dims, more than some layers).
+   * One decoder step: tokens [rows][T] at position `offset`, `group` rows per audio input of
+   * `cross`. Returns the new cache and, as `fetch` asks: the logits [rows, T, V] (copying them out
+   * costs 0.3–0.5 ms a step at tiny dims, more than some layers), the greedy token of each row at
+   * the last position under `bias` ([1 or rows, V], additive; zeros when omitted) with its
+   * log-probability, or the `topK` best tokens of each row with theirs.
    */
-  async step(tokens: number[][], offset: number, cache: KvCache, cross: CrossCache, bias?: ort.Tensor, withLogits = true): Promise<{ logits: Float32Array; cache: KvCache; token: number[]; logprob: Float32Array }> {
-    const out = await runSession(this.decoder, "decoder graph", this.feeds(tokens, offset, cache, cross, bias), withLogits ? undefined : (this.stepFetches ??= ["token", "token_logprob", ...this.layerNames("present_k"), ...this.layerNames("present_v")]));
+  async step(
+    tokens: readonly (readonly number[])[],
+    offset: number,
+    cache: KvCache,
+    cross: CrossCache,
+    bias: ort.Tensor | undefined,
+    fetch: { logits: boolean; topK?: number },
+  ): Promise<{ logits: Float32Array; cache: KvCache; token: number[]; logprob: Float32Array; topTokens?: BigInt64Array; topLogprobs?: Float32Array }> {
+    const kind = `${fetch.logits}:${fetch.topK !== undefined}`;
+    let fetches = this.fetchLists.get(kind);
+    if (!fetches) {
+      fetches = [...(fetch.logits ? ["logits"] : []), ...(fetch.topK !== undefined ? ["topk_tokens", "topk_logprobs"] : ["token", "token_logprob"]), ...this.layerNames("present_k"), ...this.layerNames("present_v")];
+      this.fetchLists.set(kind, fetches);
+    }
+    const out = await runSession(this.decoder, "decoder graph", this.feeds(tokens, offset, cache, cross, bias, fetch.topK ?? 1), fetches);
     return {
-      logits: withLogits ? (out.logits.data as Float32Array) : new Float32Array(0),
+      logits: fetch.logits ? (out.logits.data as Float32Array) : new Float32Array(0),
       cache: { k: this.layerNames("present_k").map((n) => out[n]), v: this.layerNames("present_v").map((n) => out[n]) },
-      token: Array.from(out.token.data as BigInt64Array, Number),
-      logprob: out.token_logprob.data as Float32Array,
+      token: out.token ? Array.from(out.token.data as BigInt64Array, Number) : [],
+      logprob: out.token_logprob ? (out.token_logprob.data as Float32Array) : new Float32Array(0),
+      topTokens: out.topk_tokens?.data as BigInt64Array | undefined,
+      topLogprobs: out.topk_logprobs?.data as Float32Array | undefined,
     };
   }
 
@@ -123,14 +143,14 @@ export class OnnxWhisperModel {
    * One pass over a whole token sequence (batch 1, empty cache): the logits [T, V] and each
    * decoder layer's scaled cross-attention scores [H, 1500, T], for DTW word timestamps.
    */
-  async crossScores(tokens: number[], cross: CrossCache): Promise<{ logits: Float32Array; scores: Float32Array[] }> {
+  async crossScores(tokens: readonly number[], cross: CrossCache): Promise<{ logits: Float32Array; scores: Float32Array[] }> {
     const layers = this.layerNames("cross_qk");
     const out = await runSession(this.decoder, "decoder graph", this.feeds([tokens], 0, this.emptyCache(1), cross), ["logits", ...layers]);
     return { logits: out.logits.data as Float32Array, scores: layers.map((n) => out[n].data as Float32Array) };
   }
 
-  /** Keeps only the given batch rows of a cache (finished rows drop out). */
-  static selectRows(t: ort.Tensor, rows: number[]): ort.Tensor {
+  /** The given batch rows of a cache tensor, in that order (rows may repeat). */
+  static selectRows(t: ort.Tensor, rows: readonly number[]): ort.Tensor {
     const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
     const src = t.data as Float32Array;
     const out = new Float32Array(rows.length * per);
