@@ -22,7 +22,8 @@ for (const s of result.segments) console.log(`[${s.start.toFixed(2)} → ${s.end
 // 2. Align the words with wav2vec2.
 const alignModel = await loadAlignModel(result.language, { asrModel: model });
 const aligned = await align(result.segments, alignModel, audio);
-console.log(`${aligned.word_segments.length} words aligned in ${aligned.segments.length} sentences`);
+const sentences = aligned.segments.length;
+console.log(`${aligned.word_segments.length} words aligned in ${sentences} sentence${sentences === 1 ? "" : "s"}`);
 
 // 3. Write every format next to each other (txt, srt, vtt, tsv, json).
 mkdirSync(values.out, { recursive: true });
