@@ -12,6 +12,7 @@ export * from "./transcribe/transcribe.js";
 export * from "./transcribe/language.js";
 export * from "./util/atomic-write.js";
 export * from "./writers/format.js";
+export * from "./util/python-numerics.js";
 export * from "./writers/subtitles.js";
 export * from "./writers/writers.js";
 export * from "./vad/speech-timestamps.js";

@@ -41,8 +41,8 @@ describe("helpers", () => {
     expect(interpolateNans([0, undefined, undefined, undefined, 4], "nearest")).toEqual([0, 0, 0, 4, 4]);
     expect(interpolateNans([undefined, 2], "ignore")).toEqual([undefined, 2]);
   });
-  it("splits sentences with Intl.Segmenter and trims trailing space", () => {
-    const t = "Hello there. How are you? Fine.";
-    expect(sentenceSpans(t).map(([a, b]) => t.slice(a, b))).toEqual(["Hello there.", "How are you?", "Fine."]);
+  it("splits sentences as punkt: the first keeps its leading space, the others start at their first word", () => {
+    const t = " Hello there. How are you? Fine. ";
+    expect(sentenceSpans(t).map(([a, b]) => t.slice(a, b))).toEqual([" Hello there.", "How are you?", "Fine."]);
   });
 });

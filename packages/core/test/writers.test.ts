@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatTimestamp, renderResult, writeResult, type TranscriptionResult } from "../src/index.js";
+import { formatTimestamp, pythonFloat, pythonJson, renderResult, writeResult, type TranscriptionResult } from "../src/index.js";
 
 const result: TranscriptionResult = {
   language: "en",
@@ -43,5 +43,18 @@ describe("writers", () => {
     expect(paths.map((p) => p.slice(dir.length + 1)).sort()).toEqual(["clip.json", "clip.srt", "clip.tsv", "clip.txt", "clip.vtt"]);
     expect(readdirSync(dir).sort()).toEqual(["clip.json", "clip.srt", "clip.tsv", "clip.txt", "clip.vtt"]);
     expect(readFileSync(join(dir, "clip.txt"), "utf8")).toContain("That's what it is.");
+  });
+});
+
+describe("Python number and JSON formatting (json.dump as WhisperX writes results)", () => {
+  it("pythonFloat is repr(float)", () => {
+    const cases: [number, string][] = [[1, "1.0"], [0.1, "0.1"], [1e-5, "1e-05"], [0.0001, "0.0001"], [1e16, "1e+16"], [1.5e16, "1.5e+16"], [123456789012345.6, "123456789012345.6"], [-0, "-0.0"], [2.5e-7, "2.5e-07"], [1e22, "1e+22"]];
+    for (const [x, s] of cases) expect(pythonFloat(x), String(x)).toBe(s);
+  });
+
+  it("pythonJson is json.dumps(ensure_ascii=False): separators, floats, NaN, int keys", () => {
+    const value = { segments: [{ start: 0.5, end: 2, text: ' a"b\n', words: [{ word: "x", start: 1, score: Number.NaN }], tokens: [1, 2] }], language: "en", id: 3 };
+    expect(pythonJson(value)).toBe('{"segments": [{"start": 0.5, "end": 2.0, "text": " a\\"b\\n", "words": [{"word": "x", "start": 1.0, "score": NaN}], "tokens": [1, 2]}], "language": "en", "id": 3}');
+    expect(pythonJson({ text: "é日", chars: null, words: [] })).toBe('{"text": "é日", "chars": null, "words": []}');
   });
 });

@@ -162,14 +162,14 @@ describe("sampling, seeds and numerals (onnx)", () => {
     expect(await texts(12)).not.toBe(a);
   });
 
-  it("--suppress_numerals leaves no digit or currency token where the same sampled run had them", async () => {
+  it("--suppress_numerals leaves no digit, % or $ where the same sampled run had them", async () => {
     const audio = await audioOf(clip);
-    const numerals = new Set(WhisperTokenizer.forModel(51865, { language: "en" }).numeralSymbolTokens);
+    // WhisperX's segments carry text only; a digit, % or $ in it can only come from a numeral-symbol token.
     const numeralTokens = async (extra: Partial<AsrOptions>) => {
       const model = await loadModel(DEMO_MODEL, options(extra));
       const r = await model.transcribe(audio);
       await model.close();
-      return r.segments.flatMap((s) => s.tokens ?? []).filter((t) => numerals.has(t));
+      return r.segments.flatMap((s) => [...s.text.matchAll(/[0-9%$]/g)].map((m) => m[0]));
     };
     // This seed samples a numeral token on this clip; with the numerals suppressed the same stream of draws cannot (if suppression did nothing, the same logits would draw the same tokens).
     expect((await numeralTokens({ seed: NUMERAL_SEED })).length).toBeGreaterThan(0);

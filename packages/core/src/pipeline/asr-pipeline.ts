@@ -204,7 +204,8 @@ export class AsrPipeline {
       hotwords: asr.hotwords,
       onProgress: options.onProgress && ((done, total) => options.onProgress?.(progressOf("transcribe", done, total))),
     });
-    return { segments: r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob })), language: r.language, ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
+    // WhisperX's batched segments: text, start, end, avg_logprob.
+    return { segments: r.segments.map((s) => ({ text: s.text, start: s.start, end: s.end, avg_logprob: s.avg_logprob })), language: r.language, ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
   }
 
   /** The spoken language of the first 30 s of `audio`, with every language's probability. */

@@ -12,6 +12,7 @@ import type { VadChunk } from "../vad/merge-chunks.js";
 import type { WhisperBackend } from "./backend.js";
 import { detectLanguage } from "./language.js";
 import { searchStrategy, type SearchOptions } from "../decoding/search-options.js";
+import { pythonRound3 } from "../util/python-numerics.js";
 
 /** Options of `transcribeChunks`. */
 export interface ChunkTranscribeOptions extends SearchOptions {
@@ -30,10 +31,8 @@ export interface ChunkTranscribeOptions extends SearchOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Python's `round(x, 3)` for the sample-derived times used here (no exact decimal ties occur). */
-export function roundMs(x: number): number {
-  return Number(x.toFixed(3));
-}
+/** Python's `round(x, 3)`, as WhisperX rounds chunk times. */
+export const roundMs = pythonRound3;
 
 /** Transcribes VAD chunks of one file in batches. */
 export async function transcribeChunks(backend: WhisperBackend, audio: Float32Array, chunks: readonly VadChunk[], options: ChunkTranscribeOptions = {}): Promise<TranscriptionResult> {

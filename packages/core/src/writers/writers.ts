@@ -5,7 +5,7 @@
 import { basename, extname, join } from "node:path";
 import type { TranscriptionResult } from "../types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { pythonFloat, roundHalfEven } from "./format.js";
+import { pythonFloat, pythonJson, roundHalfEven } from "./format.js";
 import { iterateCues, type SubtitleOptions } from "./subtitles.js";
 
 /** Formats WhisperX writes with `--output_format all` (aud is opt-in, as in WhisperX). */
@@ -34,7 +34,7 @@ export function renderResult(result: TranscriptionResult, format: OutputFormat, 
     case "aud":
       return result.segments.map((s) => `${pythonFloat(s.start)}\t${pythonFloat(s.end)}\t${s.speaker !== undefined ? `[[${s.speaker}]]` : ""}${s.text.trim().replaceAll("\t", " ")}\n`).join("");
     case "json":
-      return JSON.stringify(result);
+      return pythonJson(result);
   }
 }
 
