@@ -21,3 +21,4 @@ export * from "./gate.js";
 export * from "./run.js";
 export * from "./workloads/files.js";
 export * from "./workloads/decoding.js";
+export * from "./workloads/long-file.js";

@@ -3,8 +3,8 @@
  * the visible clips, micro-benchmarks, calibration again; then figures and targets.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { loadAudio } from "@whisperx-mlx/core";
 import { mlxPackageVersion } from "@whisperx-mlx/mlx-native";
@@ -20,12 +20,15 @@ import { runOnnxArchitecture } from "./workloads/onnx-architecture.js";
 import { runMicro } from "./workloads/micro.js";
 import { concatenateAudio, PipelineRunner, type PipelineModels, type PipelineResult } from "./workloads/pipeline.js";
 import { runDecodingComparison, type DecodingResult } from "./workloads/decoding.js";
+import { runLongFile, writeLoopedWav, type LongFileResult } from "./workloads/long-file.js";
 
 /** Options of `runBench`. */
 export interface BenchOptions {
   mode: "quick" | "full";
   /** Also time large-v3 dims (full mode; needs several GB). */
   large?: boolean;
+  /** Also run a 2-hour file through the whole pipeline in a fresh process for its peak RSS (~5 min). */
+  long?: boolean;
   models: PipelineModels;
   /** The synth-whisper-256 fixture directory (refs.json and audio/). */
   fixtureDir: string;
@@ -129,14 +132,29 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
   }
 
+  const longFile: LongFileResult[] = [];
+  if (o.long) {
+    progress("2-hour file: whole pipeline in a fresh process (peak RSS)");
+    const dir = mkdtempSync(join(tmpdir(), "wx-bench-long-"));
+    try {
+      const wav = join(dir, "two-hours.wav");
+      await writeLoopedWav(join(o.fixtureDir, "audio", "longform_000.wav"), 7200, wav);
+      // The default engine: MLX on Apple Silicon, ONNX Runtime elsewhere.
+      longFile.push(await runLongFile(o.models, process.platform === "darwin" && process.arch === "arm64" ? "mlx" : "onnx", wav, 7200));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   progress("micro-benchmarks");
   const micro = await runMicro(quick ? 300 : 1000, (w) => o.onProgress?.(w, done, steps));
   progress("calibration (after)");
   const after = calibrate();
   // The peak sgemm rate is the steadiest measure of the machine; medians move with its load.
   const gflops = Math.max(before.gflops.max, after.gflops.max);
-  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding);
+  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile);
   const targets = evaluateTargets(figures, {
+    "e2e/2h/peak-rss": "run with --long (a 2-hour file through the whole pipeline, ~5 minutes)",
   });
   return {
     schema: 1,
@@ -147,6 +165,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     architecture,
     pipeline,
     decoding,
+    ...(longFile.length ? { longFile } : {}),
     wer,
     micro,
     baselines: baselineStatus(),

@@ -23,6 +23,7 @@ const FLAGS = {
   quick: { kind: "switch", help: "CI-sized run: tiny dims only, fewer iterations (the default)" },
   full: { kind: "switch", help: "tiny, base and small dims, more iterations, a 10-minute end-to-end file" },
   large: { kind: "switch", help: "with --full: also large-v3 dims (several GB of memory)" },
+  long: { kind: "switch", help: "also a 2-hour file through the whole pipeline in a fresh process, for its peak RSS (~5 minutes)" },
   out: { kind: "string", default: null, help: "report directory (default reports/<date>-<machine>)" },
   check: { kind: "switch", help: "compare with the baseline; exit 1 naming each regression" },
   baseline: { kind: "string", default: BASELINE, help: "baseline report for --check / --update-baseline" },
@@ -91,6 +92,7 @@ async function roadmapBench(flags: BenchFlags): Promise<number> {
     report = await runBench({
       mode: flags.full ? "full" : "quick",
       large: Boolean(flags.large),
+      long: Boolean(flags.long),
       models: { whisper: flags.model, align: flags.align_model },
       fixtureDir,
       repoRoot: process.cwd(),

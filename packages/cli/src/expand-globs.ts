@@ -1,15 +1,17 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { isStreamInput } from "whisperx-mlx";
 
 /**
  * Expands `*` and `?` in the last path component when the shell did not (a quoted pattern,
- * or a shell without globbing). Paths without wildcards, or that exist as written, pass through.
+ * or a shell without globbing). Paths without wildcards, that exist as written, URLs and `-`
+ * pass through.
  */
 export function expandGlobs(args: string[]): string[] {
   const out: string[] = [];
   for (const a of args) {
     const name = basename(a);
-    if (!/[*?]/.test(name) || existsSync(a)) {
+    if (!/[*?]/.test(name) || existsSync(a) || isStreamInput(a)) {
       out.push(a);
       continue;
     }

@@ -29,7 +29,7 @@ import {
 import { alignMain } from "./align-command.js";
 import { helpText, parseFlags, UsageError } from "./args.js";
 import { expandGlobs } from "./expand-globs.js";
-import { relaunchTuned } from "./launch.js";
+import { relaunchTuned, selectsMlx } from "./launch.js";
 import { Log } from "./log.js";
 import { WHISPERX_FLAGS } from "./whisperx-flags.js";
 import { whisperxRun } from "./whisperx-options.js";
@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (!relaunchTuned()) {
+if (!relaunchTuned(selectsMlx)) {
   const argv = process.argv.slice(2);
   (argv[0] === "align" ? alignMain(argv.slice(1)) : main(argv)).then(
     (code) => (process.exitCode = code),

@@ -3,10 +3,11 @@ import { fileURLToPath } from "node:url";
 
 const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
 
-/** Runs a CLI entry point (`whisperx`, `convert`, `bench`) as a real subprocess (with `env`, or this process's environment). */
-export function runCli(entry: "whisperx" | "convert" | "bench", args: string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a CLI entry point (`whisperx`, `convert`, `bench`) as a real subprocess (with `env`, or this process's environment; `stdin` piped in when given). */
+export function runCli(entry: "whisperx" | "convert" | "bench", args: string[], cwd?: string, env?: NodeJS.ProcessEnv, stdin?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--expose-gc", `${DIST}${entry}.js`, ...args], { cwd, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, ["--expose-gc", `${DIST}${entry}.js`, ...args], { cwd, env: env ?? process.env, stdio: "pipe" });
+    p.stdin.end(stdin);
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -1,7 +1,7 @@
 /**
  * ONNX Runtime sessions for our graphs: CPU execution provider, graph optimisation 'all',
  * sequential execution, intra-op threads = physical cores (the settings measured fastest for
- * Whisper on 2 x86 cores). Errors from loading or running become one-line `OnnxModelError`s.
+ * Whisper on 2 x86 cores), no memory arena. Errors from loading or running become one-line `OnnxModelError`s.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -41,6 +41,10 @@ export async function openSession(file: string, contract: GraphContract, options
       executionMode: "sequential",
       intraOpNumThreads: onnxThreads(options.threads),
       interOpNumThreads: 1,
+      // Without the arena, buffers go back to the allocator after each run: measured on a 30-min
+      // file, peak RSS 1.04 GB instead of 1.75 GB (the arena keeps the largest activations of
+      // every shape it has seen) at the same speed.
+      enableCpuMemArena: false,
     });
   } catch (e) {
     throw new OnnxModelError(`${file}: not a loadable ONNX graph (${(e as Error).message.split("\n")[0]})`);

@@ -1,6 +1,7 @@
 /** Flattens a report's measurements into comparable figures (see `Figure`). */
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
+import type { LongFileResult } from "../workloads/long-file.js";
 import type { DecodingResult } from "../workloads/decoding.js";
 import type { Figure, WerSplit } from "./types.js";
 
@@ -8,8 +9,13 @@ import type { Figure, WerSplit } from "./types.js";
 type Raw = Omit<Figure, "normalized"> & { best?: number };
 
 /** Builds the figure list; `gflops` is the run's calibration throughput. */
-export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = []): Figure[] {
+export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = []): Figure[] {
   const raw: Raw[] = [];
+  for (const r of longFile) {
+    const label = `2-hour file, whole pipeline (${r.engine === "onnx" ? "ONNX Runtime" : "MLX"})`;
+    raw.push({ id: "e2e/2h/peak-rss", label: `${label}: peak RSS`, unit: "MiB", value: r.peakRssMib, better: "lower", gated: false });
+    raw.push({ id: "e2e/2h/rtf", label: `${label}: real-time factor`, unit: "×", value: r.audioSeconds / r.seconds, better: "higher", gated: false });
+  }
   for (const a of arch) {
     const p = `${a.engine === "onnx" ? "onnx/" : ""}arch/${a.arch}/${a.precision}`;
     for (const [b, s] of Object.entries(a.encoderMsPerWindow)) raw.push({ id: `${p}/encoder-ms/b${b}`, label: `${a.engine === "onnx" ? "ONNX " : ""}${a.arch} ${a.precision} encoder per window, batch ${b}`, unit: "ms", value: s.median, best: s.min, better: "lower", gated: true });

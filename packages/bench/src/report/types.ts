@@ -3,6 +3,7 @@ import type { Calibration } from "../calibration.js";
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { MicroResult } from "../workloads/micro.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
+import type { LongFileResult } from "../workloads/long-file.js";
 import type { DecodingResult } from "../workloads/decoding.js";
 
 /** Where and on what a report was made. */
@@ -77,6 +78,8 @@ export interface BenchReport {
   calibration: { before: Calibration; after: Calibration; gflops: number };
   architecture: ArchitectureResult[];
   pipeline: PipelineResult[];
+  /** `--long`: a 2-hour file through the whole pipeline in a fresh process. */
+  longFile?: LongFileResult[];
   /** Greedy vs beam-5 throughput of the ASR stage (absent in reports before it existed). */
   decoding?: DecodingResult[];
   wer: WerSplit[];

@@ -1,9 +1,15 @@
+/**
+ * Audio input as WhisperX reads it: 16 kHz mono, 16-bit precision. A 16 kHz 16-bit mono WAV is
+ * read in TypeScript (bit-identical to ffmpeg's output for it); everything else, including URLs
+ * and `-` (stdin), is decoded by the `ffmpeg` CLI with WhisperX's arguments. Both stream: a file
+ * is never read whole, so its size does not matter, only the audio kept.
+ */
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { SAMPLE_RATE } from "./constants.js";
-import { decodeWav, WavFormatError } from "./wav.js";
+import { checkWavEncoding, isWav, parseWavHeader, WavFormatError, type WavHeader } from "./wav.js";
 
-/** An audio file that could not be read or decoded. */
+/** An audio input that could not be read or decoded. */
 export class AudioLoadError extends Error {
   constructor(
     readonly file: string,
@@ -14,70 +20,185 @@ export class AudioLoadError extends Error {
   }
 }
 
-/**
- * Runs `ffmpeg` as WhisperX does (`-f s16le -ac 1 -ar 16000`) and scales int16 by 1/32768.
- */
-export function loadAudioWithFfmpeg(file: string, sampleRate = SAMPLE_RATE): Promise<Float32Array> {
-  return new Promise((resolve, reject) => {
-    const args = ["-nostdin", "-threads", "0", "-i", file, "-f", "s16le", "-ac", "1", "-acodec", "pcm_s16le", "-ar", String(sampleRate), "-"];
-    let proc;
-    try {
-      proc = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
-    } catch (e) {
-      reject(new AudioLoadError(file, `cannot run ffmpeg (${(e as Error).message})`));
-      return;
-    }
-    const out: Buffer[] = [];
-    let err = "";
-    proc.stdout.on("data", (d: Buffer) => out.push(d));
-    proc.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
-    proc.on("error", (e: NodeJS.ErrnoException) =>
-      reject(new AudioLoadError(file, e.code === "ENOENT" ? "ffmpeg is not installed (apt-get install ffmpeg); only WAV is decoded without it" : `ffmpeg failed (${e.message})`)),
-    );
-    proc.on("close", (code) => {
-      if (code !== 0) {
-        const last = err.trim().split("\n").pop() ?? "";
-        reject(new AudioLoadError(file, `cannot decode audio (ffmpeg: ${last})`));
-        return;
-      }
-      const buf = Buffer.concat(out);
-      const n = buf.length >> 1;
-      const pcm = new Float32Array(n);
-      for (let i = 0; i < n; i++) pcm[i] = buf.readInt16LE(i * 2) / 32768;
-      resolve(pcm);
-    });
-  });
+/** Samples per block a stream yields from a WAV file (4 MiB of int16). */
+const WAV_BLOCK_SAMPLES = 1 << 21;
+
+/** True for inputs ffmpeg opens itself: `-` (stdin) and URLs (`http://`, `https://`, …). */
+export function isStreamInput(input: string): boolean {
+  return input === "-" || /^[a-z][a-z0-9+.-]*:\/\//i.test(input);
+}
+
+/** 16 kHz mono float32 audio, block by block. */
+export interface AudioStream extends AsyncIterable<Float32Array> {
+  /** Total samples, when known before decoding (WAV read directly). */
+  readonly length?: number;
 }
 
 /**
- * Loads audio as 16 kHz mono float32. 16 kHz WAV is decoded in TypeScript (bit-identical to
- * WhisperX for 16-bit mono); anything else goes through the `ffmpeg` CLI, as WhisperX does.
+ * Opens an audio input for streaming: a path, a URL or `-`. Errors about the input itself (no
+ * such file, a directory, an empty or malformed WAV) are thrown here; decoding errors are
+ * thrown while iterating.
  */
-export async function loadAudio(file: string, sampleRate = SAMPLE_RATE): Promise<Float32Array> {
-  let buf: Buffer;
+export function openAudio(input: string, sampleRate = SAMPLE_RATE): AudioStream {
+  if (isStreamInput(input)) return ffmpegStream(input, sampleRate);
+  const wav = directWav(input, sampleRate);
+  if (wav) return wav;
+  return ffmpegStream(input, sampleRate);
+}
+
+/** Loads a whole input as 16 kHz mono float32 (WhisperX's `load_audio`). */
+export async function loadAudio(input: string, sampleRate = SAMPLE_RATE): Promise<Float32Array> {
+  if (!isStreamInput(input)) {
+    const wav = directWav(input, sampleRate);
+    if (wav) {
+      // The length is known: fill one array, no second copy.
+      const out = new Float32Array(wav.length);
+      let n = 0;
+      for await (const block of wav) {
+        out.set(block, n);
+        n += block.length;
+      }
+      return out;
+    }
+  }
+  // ffmpeg's int16 output is kept as it comes (half the size of float32) and converted once.
+  const pieces: Buffer[] = [];
+  let bytes = 0;
+  for await (const piece of ffmpegPcm(input, sampleRate)) {
+    pieces.push(piece);
+    bytes += piece.length;
+  }
+  const out = new Float32Array(bytes >> 1);
+  let n = 0;
+  for (const piece of pieces) {
+    const pcm = new Int16Array(piece.buffer, piece.byteOffset, piece.length >> 1);
+    for (let i = 0; i < pcm.length; i++) out[n++] = pcm[i] / 32768;
+  }
+  return out;
+}
+
+/**
+ * A WAV file ffmpeg would pass through unchanged (16-bit mono PCM at the target rate), read
+ * directly; undefined for anything else. Throws for missing, unreadable or malformed files.
+ */
+function directWav(file: string, sampleRate: number): (AudioStream & { length: number }) | undefined {
+  let fd: number;
   try {
-    buf = await readFile(file);
+    fd = openSync(file, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AudioLoadError(file, code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read (${code ?? String(e)})`);
   }
-  if (buf.length === 0) throw new AudioLoadError(file, "empty file");
-  const isWav = buf.length >= 12 && buf.toString("latin1", 0, 4) === "RIFF" && buf.toString("latin1", 8, 12) === "WAVE";
-  if (isWav) {
-    let wav;
-    try {
-      wav = decodeWav(buf);
-    } catch (e) {
-      if (e instanceof WavFormatError) throw new AudioLoadError(file, `invalid WAV: ${e.message}`);
-      throw e;
-    }
-    if (wav.sampleRate === sampleRate) {
-      if (wav.channels.length === 1) return wav.channels[0];
-      const n = wav.channels[0].length;
-      const mono = new Float32Array(n);
-      for (const ch of wav.channels) for (let i = 0; i < n; i++) mono[i] += ch[i] / wav.channels.length;
-      return mono;
-    }
+  let header: WavHeader | undefined;
+  try {
+    header = directWavHeader(file, fd, sampleRate);
+  } finally {
+    closeSync(fd);
   }
-  return loadAudioWithFfmpeg(file, sampleRate);
+  if (!header) return undefined;
+  const { dataOffset, dataBytes } = header;
+  const length = Math.floor(dataBytes / 2);
+  return {
+    length,
+    async *[Symbol.asyncIterator]() {
+      const buf = Buffer.alloc(WAV_BLOCK_SAMPLES * 2);
+      let fd: number;
+      try {
+        fd = openSync(file, "r");
+      } catch (e) {
+        throw new AudioLoadError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      }
+      try {
+        for (let done = 0; done < length; ) {
+          const want = Math.min(WAV_BLOCK_SAMPLES, length - done);
+          const got = readSync(fd, buf, 0, want * 2, dataOffset + done * 2) >> 1;
+          if (got === 0) break;
+          const pcm = new Int16Array(buf.buffer, buf.byteOffset, got);
+          const block = new Float32Array(got);
+          for (let i = 0; i < got; i++) block[i] = pcm[i] / 32768;
+          done += got;
+          yield block;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}
+
+/** The header of a WAV file to read directly, or undefined when ffmpeg must decode the file. */
+function directWavHeader(file: string, fd: number, sampleRate: number): WavHeader | undefined {
+  const stat = fstatSync(fd);
+  if (stat.isDirectory()) throw new AudioLoadError(file, "is a directory");
+  if (stat.size === 0) throw new AudioLoadError(file, "empty file");
+  const read = (position: number, length: number) => {
+    const buf = Buffer.alloc(length);
+    return buf.subarray(0, readSync(fd, buf, 0, length, position));
+  };
+  if (!isWav(read(0, 12))) return undefined;
+  let header: WavHeader;
+  try {
+    header = parseWavHeader(read, stat.size);
+    checkWavEncoding(header);
+  } catch (e) {
+    if (e instanceof WavFormatError) throw new AudioLoadError(file, `invalid WAV: ${e.message}`);
+    throw e;
+  }
+  const passThrough = header.format === 1 && header.bitsPerSample === 16 && header.channels === 1 && header.sampleRate === sampleRate;
+  return passThrough ? header : undefined;
+}
+
+/** ffmpeg's decoded audio as float32 blocks. */
+function ffmpegStream(input: string, sampleRate: number): AudioStream {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const piece of ffmpegPcm(input, sampleRate)) {
+        const pcm = new Int16Array(piece.buffer, piece.byteOffset, piece.length >> 1);
+        const block = new Float32Array(pcm.length);
+        for (let i = 0; i < pcm.length; i++) block[i] = pcm[i] / 32768;
+        yield block;
+      }
+    },
+  };
+}
+
+/**
+ * Runs `ffmpeg` as WhisperX does (`-nostdin -threads 0 -i <input> -f s16le -ac 1 -acodec
+ * pcm_s16le -ar 16000 -`) and yields its int16 output in whole samples. `-` reads this
+ * process's stdin. Stopping early kills ffmpeg.
+ */
+export async function* ffmpegPcm(input: string, sampleRate = SAMPLE_RATE): AsyncGenerator<Buffer> {
+  const args = ["-nostdin", "-threads", "0", "-i", input, "-f", "s16le", "-ac", "1", "-acodec", "pcm_s16le", "-ar", String(sampleRate), "-"];
+  const proc = spawn("ffmpeg", args, { stdio: [input === "-" ? "inherit" : "ignore", "pipe", "pipe"] });
+  let stderr = "";
+  proc.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const exit = new Promise<number | null>((resolve, reject) => {
+    proc.on("error", (e: NodeJS.ErrnoException) =>
+      reject(new AudioLoadError(input, e.code === "ENOENT" ? "ffmpeg is not installed (apt-get install ffmpeg); only 16 kHz 16-bit mono WAV is read without it" : `ffmpeg failed (${e.message})`)),
+    );
+    proc.on("close", (code) => resolve(code));
+  });
+  exit.catch(() => undefined); // observed below; avoids an unhandled rejection while streaming
+  let carry: Buffer | undefined;
+  let finished = false;
+  try {
+    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+      let data = carry ? Buffer.concat([carry, chunk]) : chunk;
+      carry = undefined;
+      if (data.length & 1) {
+        carry = data.subarray(data.length - 1);
+        data = data.subarray(0, data.length - 1);
+      }
+      // A copy aligned for Int16Array views (pipe chunks may start at odd offsets).
+      if (data.length) yield Buffer.from(data);
+    }
+    const code = await exit;
+    finished = true;
+    if (code !== 0) {
+      const last = stderr.trim().split("\n").pop() ?? "";
+      throw new AudioLoadError(input, `cannot decode audio (ffmpeg: ${last})`);
+    }
+  } finally {
+    if (!finished) proc.kill("SIGKILL");
+  }
 }

@@ -3,6 +3,7 @@
  * `<output_dir>/<audio basename>.<ext>` and written atomically.
  */
 import { basename, extname, join } from "node:path";
+import { isStreamInput } from "../audio/load-audio.js";
 import type { TranscriptionResult } from "../types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { pythonFloat, pythonJson, roundHalfEven } from "./format.js";
@@ -38,10 +39,14 @@ export function renderResult(result: TranscriptionResult, format: OutputFormat, 
   }
 }
 
-/** The output path of `audioPath` in `outputDir` for `format`. */
+/**
+ * The output path of `audioPath` in `outputDir` for `format`: the input's base name without its
+ * extension (a URL's path, without the query), or `content` for stdin (`-`), as mlx_whisper.
+ */
 export function outputPath(outputDir: string, audioPath: string, format: OutputFormat): string {
-  const base = basename(audioPath, extname(audioPath));
-  return join(outputDir, `${base}.${format}`);
+  const name = isStreamInput(audioPath) && audioPath !== "-" ? decodeURIComponent(new URL(audioPath).pathname) : audioPath;
+  const base = audioPath === "-" ? "" : basename(name, extname(name));
+  return join(outputDir, `${base || "content"}.${format}`);
 }
 
 /** Writes a result in the given formats ("all" = txt, vtt, srt, tsv, json). Returns the paths. */

@@ -1,0 +1,83 @@
+/**
+ * The long-file memory workload: a 2-hour 16 kHz WAV (longform_000 looped, written block by
+ * block) through the whole pipeline (VAD, batched ASR at WhisperX's defaults, alignment) in a
+ * fresh Node process, as the CLI runs it, with that process's peak RSS (`VmHWM`, polled).
+ */
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadAudio } from "@whisperx-mlx/core";
+import type { PipelineModels } from "./pipeline.js";
+
+/** What one long-file run measured. */
+export interface LongFileResult {
+  engine: "mlx" | "onnx";
+  audioSeconds: number;
+  /** Peak resident memory of the process, MiB. */
+  peakRssMib: number;
+  seconds: number;
+  segments: number;
+  words: number;
+}
+
+/** Writes `seconds` of `source` looped as a 16-bit mono 16 kHz WAV, without holding it in memory. */
+export async function writeLoopedWav(source: string, seconds: number, dest: string): Promise<void> {
+  const audio = await loadAudio(source);
+  const total = seconds * 16000;
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0);
+  header.writeUInt32LE(36 + total * 2, 4);
+  header.write("WAVEfmt ", 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16000, 24);
+  header.writeUInt32LE(32000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36);
+  header.writeUInt32LE(total * 2, 40);
+  const pcm = Buffer.alloc(audio.length * 2);
+  audio.forEach((v, i) => pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32768))), i * 2));
+  const fd = openSync(dest, "w");
+  try {
+    writeSync(fd, header);
+    for (let left = total * 2; left > 0; left -= pcm.length) writeSync(fd, pcm, 0, Math.min(left, pcm.length));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Peak RSS of a live process in MiB (Linux `/proc/<pid>/status` VmHWM), or 0 once it is gone. */
+function vmHwmMib(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs the pipeline over `file` in a child process and returns its peak RSS and output size. */
+export function runLongFile(models: PipelineModels, engine: "mlx" | "onnx", file: string, audioSeconds: number): Promise<LongFileResult> {
+  const child = fileURLToPath(new URL("./long-file-child.js", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, [child, models.whisper, models.align, engine, file], { stdio: ["ignore", "pipe", "inherit"] });
+    let peak = 0;
+    const poll = setInterval(() => (peak = Math.max(peak, vmHwmMib(p.pid ?? -1))), 100);
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      // The child prints its own final VmHWM last, so the peak is exact even between polls.
+      peak = Math.max(peak, vmHwmMib(p.pid ?? -1));
+    });
+    p.on("error", reject);
+    p.on("close", (code) => {
+      clearInterval(poll);
+      if (code !== 0) return reject(new Error(`long-file run (${engine}) exited with ${code}`));
+      const r = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { peakRssMib: number; segments: number; words: number };
+      resolve({ engine, audioSeconds, peakRssMib: Math.max(peak, r.peakRssMib), seconds: (performance.now() - t0) / 1000, segments: r.segments, words: r.words });
+    });
+  });
+}
