@@ -10,6 +10,7 @@ export * from "./readers/state-dict.js";
 export * from "./families/whisper.js";
 export * from "./families/silero.js";
 export * from "./families/wav2vec2.js";
+export * from "./families/torchaudio-bundles.js";
 export * from "./quantize.js";
 export * from "./writers/mlx-model.js";
 export * from "./convert-model.js";

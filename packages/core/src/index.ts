@@ -24,6 +24,7 @@ export * from "./align/trellis.js";
 export * from "./align/interpolate.js";
 export * from "./align/sentences.js";
 export * from "./align/align.js";
+export * from "./align/waveform-norm.js";
 export * from "./transcribe/timing.js";
 export * from "./decoding/apply-rules.js";
 export * from "./hub/hub-cache.js";

@@ -68,5 +68,7 @@ export interface Wav2Vec2Config {
   vocab: string[];
   blank_id: number;
   word_delimiter: string;
+  /** Layer-normalise the whole waveform before the feature extractor (torchaudio's LARGE_LV60K, XLSR bundles). */
+  normalize_waveform?: boolean;
   quantization?: { group_size: number; bits: number };
 }

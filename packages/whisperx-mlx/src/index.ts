@@ -14,7 +14,8 @@ export { loadAlignModel, type LoadAlignModelOptions, type LoadedAlignModel } fro
 export { decideEngine, needsMlxProbe, selectEngine, engineNamed, type EngineDecision } from "./engines.js";
 export { DEMO_MODEL, DEMO_ALIGN_MODEL, BUNDLED_SILERO_MLX, bundledModel, bundledModelsDir } from "./models/bundled.js";
 export { WHISPER_REPOS, resolveWhisperModel } from "./models/whisper-models.js";
-export { DEFAULT_ALIGN_MODELS, TORCHAUDIO_FILES, defaultAlignModelName, resolveAlignModel } from "./models/align-models.js";
+export { DEFAULT_ALIGN_MODELS, alignModelSource, type AlignModelSource, defaultAlignModelName, resolveAlignModel } from "./models/align-models.js";
+export { TORCHAUDIO_BUNDLES, type TorchaudioBundle } from "@whisperx-mlx/convert";
 export { ModelResolveError, modelCacheDir, type ModelSourceOptions } from "./models/model-source.js";
 export { VERSION } from "./version.js";
 export { runtimeVersions } from "./versions.js";

@@ -1,7 +1,7 @@
 /**
  * wav2vec2 CTC → MLX: Hugging Face `Wav2Vec2ForCTC` (group-norm "base" and layer-norm
- * "large/xlsr" with `do_stable_layer_norm`) and torchaudio state dicts
- * (`WAV2VEC2_ASR_BASE_960H` layout). The positional conv's weight norm is folded
+ * "large/xlsr" with `do_stable_layer_norm`) and torchaudio state dicts (every bundle of
+ * `torchaudio-bundles.ts`, recognised by file name; sizes are read off the tensors). The positional conv's weight norm is folded
  * (w = g·v/‖v‖, norm over dims 0 and 1 per kernel tap) and conv weights become (out, k, in).
  *
  * Output names are HF's without the `wav2vec2.` prefix:
@@ -17,6 +17,7 @@ import { findHfWeights } from "../readers/safetensors.js";
 import { readStateDict } from "../readers/state-dict.js";
 import { fromFloat32, permute, toFloat32, type HostTensor } from "../tensor.js";
 import type { Wav2Vec2Config } from "@whisperx-mlx/core";
+import { torchaudioBundleOfFile } from "./torchaudio-bundles.js";
 
 /** torchaudio's `WAV2VEC2_ASR_BASE_960H` labels (blank '-' at 0, word delimiter '|' at 1). */
 export const TORCHAUDIO_960H_LABELS = ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"];
@@ -109,35 +110,69 @@ export function readWav2Vec2Source(path: string): { config: Wav2Vec2Config; tens
   } else {
     const sd = readStateDict(path);
     raw = new Map([...sd].map(([k, v]) => [torchaudioToHfName(k), v]));
-    const kwPath = join(dirname(path), "wav2vec2_model_kwargs.json");
-    const kw = existsSync(kwPath) ? readJson(kwPath) : {};
-    const convs = (kw.extractor_conv_layer_config as [number, number, number][] | undefined) ?? [[512, 10, 5], [512, 3, 2], [512, 3, 2], [512, 3, 2], [512, 3, 2], [512, 2, 2], [512, 2, 2]];
-    const hidden = raw.get("feature_projection.projection.weight")?.shape[0];
-    const layers = new Set([...raw.keys()].filter((k) => k.startsWith("encoder.layers.")).map((k) => k.split(".")[2])).size;
-    const vocabSize = raw.get("lm_head.weight")?.shape[0];
-    if (!hidden || !vocabSize) throw new ConvertError(path, "not a torchaudio wav2vec2 CTC state dict (no projection or aux head)");
-    config = hfConfig(
-      {
-        conv_dim: convs.map((c) => c[0]),
-        conv_kernel: convs.map((c) => c[1]),
-        conv_stride: convs.map((c) => c[2]),
-        conv_bias: kw.extractor_conv_bias ?? false,
-        feat_extract_norm: kw.extractor_mode === "layer_norm" ? "layer" : "group",
-        hidden_size: hidden,
-        num_hidden_layers: layers,
-        num_attention_heads: kw.encoder_num_heads ?? Math.max(1, hidden / 64),
-        intermediate_size: kw.encoder_ff_interm_features ?? raw.get("encoder.layers.0.feed_forward.intermediate_dense.weight")?.shape[0],
-        num_conv_pos_embeddings: kw.encoder_pos_conv_kernel ?? 128,
-        num_conv_pos_embedding_groups: kw.encoder_pos_conv_groups ?? 16,
-        do_stable_layer_norm: kw.encoder_layer_norm_first ?? false,
-        vocab_size: vocabSize,
-      },
-      vocabSize === TORCHAUDIO_960H_LABELS.length ? TORCHAUDIO_960H_LABELS : Array.from({ length: vocabSize }, (_, i) => String(i)),
-      0,
-      path,
-    );
+    config = torchaudioConfig(raw, path);
   }
   return { config, tensors: wav2vec2ToMlx(raw, path) };
+}
+
+/**
+ * The config of a torchaudio state dict: sizes from the tensors; heads, pre-LN, waveform
+ * normalisation and labels from its bundle (or `wav2vec2_model_kwargs.json` beside the file, as
+ * `torchaudio.models.wav2vec2_model`'s arguments). The CTC head loses the rows torchaudio drops.
+ */
+function torchaudioConfig(raw: Map<string, HostTensor>, path: string): Wav2Vec2Config {
+  const kwPath = join(dirname(path), "wav2vec2_model_kwargs.json");
+  const kw = existsSync(kwPath) ? readJson(kwPath) : {};
+  const bundle = torchaudioBundleOfFile(path);
+  const convs = [...raw.keys()].filter((k) => /^feature_extractor\.conv_layers\.\d+\.conv\.weight$/.test(k)).sort((a, b) => Number(a.split(".")[2]) - Number(b.split(".")[2]));
+  const strides = (kw.extractor_conv_layer_config as [number, number, number][] | undefined)?.map((c) => c[2]) ?? [5, 2, 2, 2, 2, 2, 2];
+  const hidden = raw.get("feature_projection.projection.weight")?.shape[0];
+  const head = raw.get("lm_head.weight");
+  if (!hidden || !head || convs.length === 0) throw new ConvertError(path, "not a torchaudio wav2vec2 CTC state dict (no feature extractor, projection or aux head)");
+  if (convs.length !== strides.length) throw new ConvertError(path, `${convs.length} feature-extractor convs, expected ${strides.length}`);
+  const labels = bundle?.[1].labels ?? (head.shape[0] === TORCHAUDIO_960H_LABELS.length ? TORCHAUDIO_960H_LABELS : Array.from({ length: head.shape[0] }, (_, i) => String(i)));
+  const remove = bundle?.[1].removeAuxAxis ?? [];
+  if (head.shape[0] === labels.length + remove.length && remove.length) {
+    for (const key of ["lm_head.weight", "lm_head.bias"]) {
+      const t = raw.get(key);
+      if (t) raw.set(key, dropRows(t, remove));
+    }
+  } else if (head.shape[0] !== labels.length) {
+    throw new ConvertError(path, `the CTC head has ${head.shape[0]} outputs; ${bundle?.[0] ?? "the label set"} has ${labels.length} labels${remove.length ? ` (+${remove.length} rows torchaudio drops)` : ""}`);
+  }
+  const layerNormExtractor = kw.extractor_mode !== undefined ? kw.extractor_mode === "layer_norm" : raw.has("feature_extractor.conv_layers.1.layer_norm.weight");
+  return {
+    ...hfConfig(
+      {
+        conv_dim: convs.map((k) => (raw.get(k) as HostTensor).shape[0]),
+        conv_kernel: convs.map((k) => (raw.get(k) as HostTensor).shape[2]),
+        conv_stride: strides,
+        conv_bias: kw.extractor_conv_bias ?? raw.has("feature_extractor.conv_layers.0.conv.bias"),
+        feat_extract_norm: layerNormExtractor ? "layer" : "group",
+        hidden_size: hidden,
+        num_hidden_layers: new Set([...raw.keys()].filter((k) => k.startsWith("encoder.layers.")).map((k) => k.split(".")[2])).size,
+        num_attention_heads: kw.encoder_num_heads ?? bundle?.[1].heads ?? Math.max(1, hidden / 64),
+        intermediate_size: raw.get("encoder.layers.0.feed_forward.intermediate_dense.weight")?.shape[0],
+        num_conv_pos_embeddings: kw.encoder_pos_conv_kernel ?? 128,
+        num_conv_pos_embedding_groups: kw.encoder_pos_conv_groups ?? 16,
+        do_stable_layer_norm: kw.encoder_layer_norm_first ?? bundle?.[1].layerNormFirst ?? false,
+        vocab_size: labels.length,
+      },
+      labels,
+      0,
+      path,
+    ),
+    ...(bundle?.[1].normalizeWaveform ? { normalize_waveform: true } : {}),
+  };
+}
+
+/** A tensor without the given rows of its first axis. */
+function dropRows(t: HostTensor, rows: readonly number[]): HostTensor {
+  const rowBytes = t.data.length / t.shape[0];
+  const keep = Array.from({ length: t.shape[0] }, (_, i) => i).filter((i) => !rows.includes(i));
+  const data = new Uint8Array(keep.length * rowBytes);
+  keep.forEach((r, i) => data.set(t.data.subarray(r * rowBytes, (r + 1) * rowBytes), i * rowBytes));
+  return { ...t, shape: [keep.length, ...t.shape.slice(1)], data };
 }
 
 /** Folds weight norm, transposes convs, drops training-only tensors. */

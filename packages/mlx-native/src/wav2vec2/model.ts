@@ -6,7 +6,7 @@
  * log-softmax emissions. The raw waveform goes in un-normalised, as WhisperX feeds it.
  */
 import type * as mlxTypes from "../mlx-binding.js";
-import type { Wav2Vec2Config } from "@whisperx-mlx/core";
+import { layerNormWaveform, type Wav2Vec2Config } from "@whisperx-mlx/core";
 import { toMlx } from "../npy.js";
 import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
 import { loadWeights, readModelConfig } from "../weights.js";
@@ -135,9 +135,10 @@ export class Wav2Vec2Mlx {
   }
 
   /** Log-softmax emissions [T, vocab] for a mono 16 kHz waveform (at least 400 samples). */
-  async emissions(audio: Float32Array): Promise<{ data: Float32Array; frames: number; vocab: number }> {
+  async emissions(waveform: Float32Array): Promise<{ data: Float32Array; frames: number; vocab: number }> {
     const mx = this.mx;
-    if (audio.length < 400) throw new Error(`wav2vec2 needs at least 400 samples, got ${audio.length}`);
+    if (waveform.length < 400) throw new Error(`wav2vec2 needs at least 400 samples, got ${waveform.length}`);
+    const audio = this.config.normalize_waveform ? layerNormWaveform(waveform) : waveform;
     let logp: MxArray;
     if (this.compiled) {
       logp = this.forwardCompiled(toMlx(mx, audio, [1, audio.length, 1]));

@@ -5,7 +5,7 @@
  * ~100 MB for 30 s); the pipeline's segments are at most one 30 s chunk. Splitting the conv
  * stack into pieces was measured 20–30 % slower per segment, so it is not done.
  */
-import type { Wav2Vec2Config } from "@whisperx-mlx/core";
+import { layerNormWaveform, type Wav2Vec2Config } from "@whisperx-mlx/core";
 import { onnxGraphDir, readManifest } from "../graph-cache.js";
 import { openSession, ort, runSession, type SessionOptions } from "../session.js";
 import { join } from "node:path";
@@ -25,8 +25,9 @@ export class Wav2Vec2Onnx {
   }
 
   /** Log-softmax emissions [frames, vocab] of a mono 16 kHz waveform (at least 400 samples). */
-  async emissions(audio: Float32Array): Promise<{ data: Float32Array; frames: number; vocab: number }> {
-    if (audio.length < 400) throw new Error(`wav2vec2 needs at least 400 samples, got ${audio.length}`);
+  async emissions(waveform: Float32Array): Promise<{ data: Float32Array; frames: number; vocab: number }> {
+    if (waveform.length < 400) throw new Error(`wav2vec2 needs at least 400 samples, got ${waveform.length}`);
+    const audio = this.config.normalize_waveform ? layerNormWaveform(waveform) : waveform;
     const out = await runSession(this.session, "wav2vec2 graph", { audio: new ort.Tensor("float32", audio, [1, audio.length]) });
     const e = out.emissions;
     return { data: e.data as Float32Array, frames: e.dims[1], vocab: e.dims[2] };

@@ -6,6 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { TORCHAUDIO_BUNDLES } from "@whisperx-mlx/convert";
 import { downloadUrl, HubError, hubOptionsFromEnv } from "@whisperx-mlx/core";
 import { bundledModel, DEMO_ALIGN_MODEL, DEMO_MODEL } from "./bundled.js";
 import { convertedFromHub, HUB_ID } from "./hub-models.js";
@@ -56,8 +57,25 @@ export const DEFAULT_ALIGN_MODELS: Readonly<Record<string, string>> = {
   id: "cahya/wav2vec2-large-xlsr-indonesian",
 };
 
-/** torchaudio's checkpoint files of the bundles our converter reads (their labels are built in). */
-export const TORCHAUDIO_FILES: Readonly<Record<string, string>> = { WAV2VEC2_ASR_BASE_960H: "wav2vec2_fairseq_base_ls960_asr_ls960.pth" };
+/** Where an alignment model name leads, before anything is downloaded. */
+export type AlignModelSource = { kind: "directory"; path: string } | { kind: "bundled"; path: string } | { kind: "hub"; repo: string } | { kind: "torchaudio"; bundle: string; file: string };
+
+/**
+ * Classifies an alignment model name as `resolveAlignModel` will load it: a directory, a bundled
+ * demo model, a Hub id (converted from transformers' Wav2Vec2ForCTC) or a torchaudio bundle
+ * (`torchaudio:NAME` or `NAME`). Throws for anything else.
+ */
+export function alignModelSource(name: string): AlignModelSource {
+  if (existsSync(name) && statSync(name).isDirectory()) return { kind: "directory", path: name };
+  const bundled = bundledModel(name);
+  if (bundled) return { kind: "bundled", path: bundled };
+  if (HUB_ID.test(name)) return { kind: "hub", repo: name };
+  const bundle = name.replace(/^torchaudio:/, "");
+  const spec = TORCHAUDIO_BUNDLES[bundle];
+  if (spec) return { kind: "torchaudio", bundle, file: spec.file };
+  if (name.startsWith("torchaudio:")) throw new ModelResolveError(`align model '${name}': not a torchaudio wav2vec2 ASR bundle this build knows (${Object.keys(TORCHAUDIO_BUNDLES).join(", ")})`);
+  throw new ModelResolveError(`align model '${name}': not a model directory, Hub id or torchaudio bundle`);
+}
 
 /**
  * The aligner for `language` when none is named: WhisperX's default, except that English with the
@@ -82,19 +100,20 @@ function sameDir(a: string, b: string): boolean {
 
 /** The MLX directory of an alignment model given by directory, bundled name, Hub id or torchaudio bundle (`torchaudio:NAME` or `NAME`). */
 export async function resolveAlignModel(name: string, options: ModelSourceOptions = {}): Promise<string> {
-  if (existsSync(name) && statSync(name).isDirectory()) return name;
-  const bundled = bundledModel(name);
-  if (bundled) return bundled;
-  if (HUB_ID.test(name)) return convertedFromHub(name, "wav2vec2", options);
-  const bundle = name.replace(/^torchaudio:/, "");
-  if (name.startsWith("torchaudio:") || bundle in TORCHAUDIO_FILES) return fromTorchaudio(bundle, options);
-  throw new ModelResolveError(`align model '${name}': not a model directory, Hub id or torchaudio bundle`);
+  const source = alignModelSource(name);
+  switch (source.kind) {
+    case "directory":
+    case "bundled":
+      return source.path;
+    case "hub":
+      return convertedFromHub(source.repo, "wav2vec2", options);
+    case "torchaudio":
+      return fromTorchaudio(source.bundle, source.file, options);
+  }
 }
 
-/** A torchaudio bundle's checkpoint, from `$TORCH_HOME/hub/checkpoints` (torch's cache) or downloaded there. */
-async function fromTorchaudio(bundle: string, options: ModelSourceOptions): Promise<string> {
-  const file = TORCHAUDIO_FILES[bundle];
-  if (!file) throw new ModelResolveError(`torchaudio bundle ${bundle} is not supported yet (its label set is not built in); pass --align_model <Hub id or converted dir>`);
+/** A torchaudio bundle's checkpoint, from `$TORCH_HOME/hub/checkpoints` (torch's cache) or downloaded there, converted once. */
+async function fromTorchaudio(bundle: string, file: string, options: ModelSourceOptions): Promise<string> {
   const torchHome = process.env.TORCH_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "torch");
   const dest = join(torchHome, "hub", "checkpoints", file);
   const base = (process.env.WHISPERX_TORCHAUDIO_URL ?? "https://download.pytorch.org/torchaudio/models").replace(/\/+$/, "");
@@ -104,5 +123,7 @@ async function fromTorchaudio(bundle: string, options: ModelSourceOptions): Prom
     if (e instanceof HubError) throw new ModelResolveError(`align model torchaudio:${bundle}: ${e.message}`);
     throw e;
   }
-  return convertOnce("wav2vec2", dest, join(`torchaudio--${bundle}`, "float32"), "float32", options.onLog);
+  // Keyed by the checkpoint's size and time, so a replaced file is converted again.
+  const stat = statSync(dest);
+  return convertOnce("wav2vec2", dest, join(`torchaudio--${bundle}`, `${stat.size}-${Math.round(stat.mtimeMs)}-float32`), "float32", options.onLog);
 }
