@@ -37,7 +37,7 @@ describe("pnpm bench --quick", () => {
     expect(e2e.name).toBe("longform_000");
     expect(e2e.stages.total).toBeGreaterThanOrEqual(e2e.stages.vad + e2e.stages.asr + e2e.stages.align - 1e-6);
     expect(report.wer.map((w) => w.split)).toContain("all");
-    expect(report.micro.map((m) => m.name)).toEqual(["matmul", "attention", "layerNorm", "conv1d", "log-mel", "decode step", "CTC trellis"]);
+    expect(report.micro.map((m) => m.name)).toEqual(["matmul", "quantized matmul", "attention", "layerNorm", "conv1d", "log-mel", "decode step", "CTC trellis"]);
     // Every target is either decided from a measured figure or says why it was not measured.
     for (const t of report.targets) expect(t.pass === null ? typeof t.reason : typeof t.value, t.id).toBe(t.pass === null ? "string" : "number");
     expect(readFileSync(join(out, "report.md"), "utf8")).toContain("| MLX | tiny | fp32 | 1 |");

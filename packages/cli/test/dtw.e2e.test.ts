@@ -2,7 +2,10 @@
  * Cross-attention DTW word timestamps on both engines against openai-whisper's
  * `word_timestamps=True` output (here because the CLI package sees both engines).
  */
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { convertModel } from "@whisperx-mlx/convert";
 import { describe, expect, it } from "vitest";
 import { loadAudio, transcribe, type WhisperBackend } from "@whisperx-mlx/core";
 import { MlxWhisperBackend } from "@whisperx-mlx/mlx-native";
@@ -42,5 +45,33 @@ describe("word timestamps by cross-attention DTW", () => {
     console.log(`${engine} DTW: ${ok}/${n} words within 0.02 s of openai-whisper`);
     expect(n).toBeGreaterThan(500);
     expect(ok / n).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("the model's alignment heads drive DTW", () => {
+  // The same weights converted from a transformers directory whose generation_config.json names
+  // one head: the converted model carries it, and DTW uses it unless told otherwise.
+  const tmp = mkdtempSync(join(tmpdir(), "dtw-heads-"));
+  const hf = join(tmp, "hf");
+  const withHeads = join(tmp, "mlx");
+  mkdirSync(hf);
+  for (const f of ["config.json", "model.safetensors"]) copyFileSync(join(SYNTH, "hf", f), join(hf, f));
+  writeFileSync(join(hf, "generation_config.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(SYNTH, "hf", "generation_config.json"), "utf8")), alignment_heads: [[3, 1]] }));
+  convertModel({ family: "whisper", torchNameOrPath: hf, mlxPath: withHeads });
+  const loaders: Record<string, (dir: string) => Promise<WhisperBackend>> = { mlx: async (dir) => MlxWhisperBackend.load(dir), onnx: (dir) => OnnxWhisperBackend.load(dir) };
+
+  it.each(Object.keys(loaders))("%s: the converted model's head gives the words that head gives, not the default heads' words", async (engine) => {
+    const audio = await loadAudio(`${SYNTH}/audio/eval_000.wav`);
+    const words = async (backend: WhisperBackend, heads?: [number, number][]) => {
+      const r = await transcribe(backend, audio, { language: "en", temperature: 0, conditionOnPreviousText: false, wordTimestamps: true, ...(heads ? { alignmentHeads: heads } : {}) });
+      return r.segments.flatMap((s) => s.words ?? []).map((w) => [w.word, w.start, w.end]);
+    };
+    const model = await loaders[engine](withHeads);
+    expect(model.alignmentHeads).toEqual([[3, 1]]);
+    const bundled = await loaders[engine](MODEL);
+    expect(bundled.alignmentHeads).toBeUndefined();
+    const fromModel = await words(model);
+    expect(fromModel).toEqual(await words(bundled, [[3, 1]]));
+    expect(fromModel).not.toEqual(await words(bundled));
   });
 });

@@ -5,16 +5,20 @@
  * failures (unknown repo, interrupted download, cache-only) as one-line errors with nothing
  * half-written left behind.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { convertModel } from "@whisperx-mlx/convert";
 import { startHubServer, type HubServer } from "./hub-server.js";
 import { runCli } from "./run.js";
 import { SHARED, SYNTH } from "./shared.js";
 
 const W2V = `${SHARED}/fixtures/synth-wav2vec2`;
 const CLIP = `${SYNTH}/audio/eval_000.wav`;
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 interface Word {
   word: string;
@@ -31,11 +35,16 @@ describe("models from the Hub", () => {
   const args = (out: string, ...extra: string[]) => [CLIP, "--vad_method", "none", "--language", "en", "-o", out, "-f", "json", "--verbose", "False", ...extra];
 
   beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "wx-hub-"));
+    // mlx-community layouts: weights.npz as numpy writes it, and 4-bit weights.safetensors.
+    const npz = join(root, "repo-npz");
+    const q4 = join(root, "repo-q4");
+    execFileSync("python3", [join(ROOT, "fixtures/tools/mlx_community_npz.py"), join(ROOT, "fixtures/models/synth-whisper-256-mlx"), npz]);
+    convertModel({ family: "whisper", torchNameOrPath: `${SYNTH}/synth-whisper-256.pt`, mlxPath: q4, quantize: { bits: 4, groupSize: 64 } });
     server = await startHubServer(
-      { "openai/whisper-tiny": `${SYNTH}/hf`, "test-org/synth-wav2vec2": `${W2V}/hf_bin`, "flaky/whisper": `${SYNTH}/hf` },
+      { "openai/whisper-tiny": `${SYNTH}/hf`, "test-org/synth-wav2vec2": `${W2V}/hf_bin`, "flaky/whisper": `${SYNTH}/hf`, "mlx-community/whisper-synth": npz, "mlx-community/whisper-tiny-mlx-4bit": q4 },
       { torchaudio: { "wav2vec2_fairseq_base_ls960_asr_ls960.pth": `${W2V}/torchaudio/wav2vec2_ta.pth` }, truncate: ["flaky/whisper/model.safetensors"] },
     );
-    root = mkdtempSync(join(tmpdir(), "wx-hub-"));
     env = { ...process.env, HF_ENDPOINT: server.url, HF_HUB_CACHE: join(root, "hf"), XDG_CACHE_HOME: join(root, "xdg"), TORCH_HOME: join(root, "torch"), WHISPERX_TORCHAUDIO_URL: `${server.url}/torchaudio`, HF_HUB_OFFLINE: "" };
   });
   afterAll(async () => server?.close());
@@ -45,7 +54,7 @@ describe("models from the Hub", () => {
     const r = await runCli("whisperx", args(out, "--model", "tiny"), undefined, env);
     expect(r.stderr).toMatch(/downloading openai\/whisper-tiny\/model\.safetensors/);
     expect(r.stderr).toMatch(/downloading .*\/torchaudio\/wav2vec2_fairseq_base_ls960_asr_ls960\.pth/);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     // Only the files a conversion needs, in huggingface_hub's layout (blobs, snapshot links, refs).
     const repo = join(root, "hf", "models--openai--whisper-tiny");
     const commit = readFileSync(join(repo, "refs", "main"), "utf8");
@@ -79,6 +88,29 @@ describe("models from the Hub", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/downloading test-org\/synth-wav2vec2\/pytorch_model\.bin/);
     expect(wordsOf(out)).toEqual(wordsOf(join(root, "out1")));
+  });
+
+  it("an mlx-community repo by id: config.json and weights.npz only, repackaged once, transcribes as the bundled model", async () => {
+    const out = join(root, "out4");
+    const r = await runCli("whisperx", args(out, "--model", "mlx-community/whisper-synth"), undefined, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/downloading mlx-community\/whisper-synth\/weights\.npz/);
+    expect(r.stderr).toMatch(/repackaging/);
+    const repo = join(root, "hf", "models--mlx-community--whisper-synth");
+    expect(readdirSync(join(repo, "snapshots", readFileSync(join(repo, "refs", "main"), "utf8"))).sort()).toEqual(["config.json", "weights.npz"]);
+    expect(textOf(out)).toBe(textOf(join(root, "out1")));
+  });
+
+  it("--model tiny-q4 is mlx-community/whisper-tiny-mlx-4bit, used as downloaded (no conversion)", async () => {
+    const out = join(root, "out5");
+    const r = await runCli("whisperx", args(out, "--model", "tiny-q4"), undefined, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/downloading mlx-community\/whisper-tiny-mlx-4bit\/weights\.safetensors/);
+    expect(r.stderr).not.toMatch(/converting|repackaging/);
+    expect(textOf(out).trim().length).toBeGreaterThan(0);
+    const unknown = await runCli("whisperx", args(join(root, "e0"), "--model", "turbo-q4"), undefined, env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^whisperx: error: model 'turbo-q4': mlx-community publishes 4-bit conversions of tiny, base, small, medium, large, large-v2, large-v3 only/);
   });
 
   it("fails in one line, leaving nothing half-written: unknown repo, interrupted download, cache-only miss", async () => {

@@ -31,7 +31,7 @@ describe("whisperx CLI", () => {
     expect(bad.stderr).toMatch(/expected True or False/);
     const model = await runCli("whisperx", ["x.wav", "--model", "/nonexistent/model"]);
     expect(model.code).toBe(2);
-    expect(model.stderr).toBe("whisperx: error: model '/nonexistent/model': no such model directory\n");
+    expect(model.stderr).toBe("whisperx: error: model '/nonexistent/model': no such model directory, model name or Hub id\n");
     expect((await runCli("whisperx", ["--help"])).stdout).toMatch(/--condition_on_previous_text/);
   });
   it("announces the bundled demo model in one line when --model is not given, and not otherwise", async () => {

@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ConvertError } from "./errors.js";
-import { readWhisperSource, whisperToMlx } from "./families/whisper.js";
+import { alignmentHeadsTensor, isMlxWhisperDir, readMlxWhisperDir, readWhisperSource, whisperToMlx } from "./families/whisper.js";
 import { readWav2Vec2Source } from "./families/wav2vec2.js";
 import { readSileroSource } from "./families/silero.js";
 import { readMlxWeightsFloat32 } from "./readers/mlx-model.js";
@@ -80,6 +80,12 @@ function read(options: ConvertOptions): { config: Record<string, unknown>; tenso
   if (options.source) return { config: { ...options.source.config }, tensors: options.source.tensors };
   switch (options.family) {
     case "whisper": {
+      // An MLX directory (ours or mlx-community's) is already in MLX names and layouts.
+      if (isMlxWhisperDir(options.torchNameOrPath)) {
+        const src = readMlxWhisperDir(options.torchNameOrPath, { dequantize: true });
+        if (src.alignmentHeads) src.tensors.set("alignment_heads", alignmentHeadsTensor(src.alignmentHeads));
+        return { config: { ...src.config }, tensors: src.tensors };
+      }
       const { config, tensors } = whisperToMlx(readWhisperSource(options.torchNameOrPath), "float32");
       return { config: { ...config }, tensors };
     }

@@ -5,6 +5,8 @@ export * from "./readers/torch.js";
 export * from "./readers/safetensors.js";
 export * from "./readers/onnx.js";
 export * from "./readers/npy.js";
+export * from "./readers/npz.js";
+export * from "./readers/zip.js";
 export * from "./readers/mlx-model.js";
 export * from "./readers/state-dict.js";
 export * from "./families/whisper.js";

@@ -1,6 +1,7 @@
 export * from "./runtime.js";
 export * from "./npy.js";
 export * from "./weights.js";
+export * from "./quantized-weights.js";
 export * from "./whisper/log-mel.js";
 export * from "./whisper/load-model.js";
 export * from "./whisper/model.js";

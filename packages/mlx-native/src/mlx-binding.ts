@@ -96,6 +96,8 @@ export declare namespace core {
   function expandDims(a: ArrayLike, dims: number | number[]): array;
   function conv1d(input: ArrayLike, weight: ArrayLike, stride: number, padding: number, dilation: number, groups: number): array;
   function dequantize(w: array, scales: ArrayLike, biases: ArrayLike, groupSize: number, bits: number): array;
+  /** `x · w` with an MLX-quantized `w` (uint32), transposed when `transpose`; the binding names the arguments (w, x) but takes x first. */
+  function quantizedMatmul(x: array, w: array, scales: ArrayLike, biases: ArrayLike, transpose: boolean, groupSize: number, bits: number): array;
   function quantize(w: array, groupSize: number, bits: number): [array, array, array];
   function load(file: string): array;
   function saveSafetensors(file: string, arrays: Record<string, array>, metadata?: Record<string, string>): void;

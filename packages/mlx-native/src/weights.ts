@@ -1,8 +1,8 @@
 /**
  * Loading converted model directories (`config.json` + `weights.safetensors`), shared by every
  * model on MLX. Floating weights are upcast to float32 (fp16/bf16 matmuls abort on the Linux
- * CPU); `*.weight` + `*.scales` + `*.biases` triples are dequantized at load (MLX's CPU
- * quantized matmul is ~15× slower than fp32 here, so quantization is a storage format).
+ * CPU); integer tensors are kept. `*.weight` + `*.scales` + `*.biases` triples are dequantized at
+ * load unless `keepQuantized` (see `quantized-weights.ts` for when).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,8 +28,12 @@ export function readModelConfig<T extends { model_type?: string }>(dir: string, 
   return cfg;
 }
 
-/** Float32 weights by name, plus the dtype the file stored them in (read off `probe`). */
-export function loadWeights(mx: MlxCore, dir: string, quantization?: { group_size: number; bits: number }, probe?: string): { weights: Map<string, MxArray>; sourceDtype: "float16" | "float32" | "bfloat16" } {
+/**
+ * Float32 weights by name, plus the dtype the file stored them in (read off `probe`). With
+ * `keepQuantized`, a quantized matrix stays as its uint32 `.weight` beside float32 `.scales` and
+ * `.biases` (the model then computes with quantized matmuls).
+ */
+export function loadWeights(mx: MlxCore, dir: string, quantization?: { group_size: number; bits: number }, probe?: string, keepQuantized = false): { weights: Map<string, MxArray>; sourceDtype: "float16" | "float32" | "bfloat16" } {
   const file = ["weights.safetensors", "model.safetensors"].map((f) => join(dir, f)).find((f) => existsSync(f));
   if (!file) throw new ModelLoadError(`${dir}: no weights.safetensors`);
   let raw: Record<string, MxArray>;
@@ -47,9 +51,18 @@ export function loadWeights(mx: MlxCore, dir: string, quantization?: { group_siz
     if (scales && (name.endsWith(".scales") || name.endsWith(".biases"))) continue;
     if (scales && name.endsWith(".weight")) {
       if (!quantization) throw new ModelLoadError(`${file}: '${name}' is quantized but config.json has no "quantization"`);
-      out.set(name, mx.dequantize(w, scales, raw[`${base}.biases`], quantization.group_size, quantization.bits).astype(mx.float32));
+      if (keepQuantized) {
+        out.set(name, w);
+        out.set(`${base}.scales`, scales.astype(mx.float32));
+        out.set(`${base}.biases`, raw[`${base}.biases`].astype(mx.float32));
+      } else {
+        out.set(name, mx.dequantize(w, scales, raw[`${base}.biases`], quantization.group_size, quantization.bits).astype(mx.float32));
+      }
+    } else if (w.dtype === mx.float16 || w.dtype === mx.bfloat16) {
+      out.set(name, w.astype(mx.float32));
     } else {
-      out.set(name, w.dtype === mx.float32 ? w : w.astype(mx.float32));
+      // float32 as is; integer tensors (e.g. Whisper's `alignment_heads`) keep their type
+      out.set(name, w);
     }
   }
   mx.eval(...out.values());

@@ -8,7 +8,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { convertMlxToOnnx, fileSha256, ONNX_GRAPH_VERSION, type OnnxManifest, type WeightFormat } from "@whisperx-mlx/convert";
+import { convertMlxToOnnx, fileSha256, mlxWeightsFile, ONNX_GRAPH_VERSION, type OnnxManifest, type WeightFormat } from "@whisperx-mlx/convert";
 import { writeFileAtomic } from "@whisperx-mlx/core";
 import { OnnxModelError } from "./session.js";
 
@@ -63,8 +63,8 @@ export function weightsSha256(dir: string, weightsFile = join(dir, "weights.safe
 /** The directory of ONNX graphs for `dir` (an ONNX model directory, or an MLX one to convert). */
 export function onnxGraphDir(dir: string, onBuild?: (message: string) => void, weights: WeightFormat = "float32"): string {
   if (existsSync(join(dir, "onnx.json"))) return dir;
-  const weightsFile = join(dir, "weights.safetensors");
-  if (!existsSync(join(dir, "config.json")) || !existsSync(weightsFile)) throw new OnnxModelError(`${dir}: neither an ONNX model directory (onnx.json) nor an MLX model directory (config.json + weights.safetensors)`);
+  const weightsFile = mlxWeightsFile(dir);
+  if (!existsSync(join(dir, "config.json")) || !weightsFile) throw new OnnxModelError(`${dir}: neither an ONNX model directory (onnx.json) nor an MLX model directory (config.json + weights.safetensors or weights.npz)`);
   let sha: string;
   try {
     sha = weightsSha256(dir, weightsFile);

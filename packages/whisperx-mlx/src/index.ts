@@ -13,7 +13,7 @@ export { loadModel, type LoadModelOptions, type VadRuntime } from "./load-model.
 export { loadAlignModel, type LoadAlignModelOptions, type LoadedAlignModel } from "./load-align-model.js";
 export { decideEngine, needsMlxProbe, selectEngine, engineNamed, type EngineDecision } from "./engines.js";
 export { DEMO_MODEL, DEMO_ALIGN_MODEL, BUNDLED_SILERO_MLX, bundledModel, bundledModelsDir } from "./models/bundled.js";
-export { WHISPER_REPOS, resolveWhisperModel } from "./models/whisper-models.js";
+export { WHISPER_REPOS, DISTIL_REPOS, MLX_COMMUNITY_QUANTIZED, whisperRepoOf, resolveWhisperModel } from "./models/whisper-models.js";
 export { DEFAULT_ALIGN_MODELS, alignModelSource, type AlignModelSource, defaultAlignModelName, resolveAlignModel } from "./models/align-models.js";
 export { TORCHAUDIO_BUNDLES, type TorchaudioBundle } from "@whisperx-mlx/convert";
 export { ModelResolveError, modelCacheDir, type ModelSourceOptions } from "./models/model-source.js";

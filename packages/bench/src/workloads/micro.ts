@@ -1,6 +1,8 @@
 /**
  * Micro-benchmarks (tinybench) of the kernels the pipeline is made of, at Whisper-tiny shapes:
- * matmul, attention, layer norm, conv1d, log-mel, one decode step, and the CTC trellis.
+ * matmul (float32, and 4-bit quantized as mlx-community stores weights: the figure behind
+ * `keepQuantizedWeights`' choice), attention, layer norm, conv1d, log-mel, one decode step, and
+ * the CTC trellis.
  */
 import { Bench } from "tinybench";
 import { getTrellis, N_SAMPLES } from "@whisperx-mlx/core";
@@ -27,7 +29,9 @@ export async function runMicro(timeMs: number, onProgress?: (what: string) => vo
   const b = mx.zeros([384], mx.float32);
   const conv = mx.random.normal([1, 3000, 384], mx.float32);
   const convW = mx.random.normal([384, 3, 384], mx.float32);
-  mx.eval(x, w, q, g, b, conv, convW);
+  // The 4-bit weight as a Linear stores it ([out, in]); the product is the same x · wᵀ.
+  const [wq, scales, biases] = mx.quantize(w.T, 64, 4);
+  mx.eval(x, w, q, g, b, conv, convW, wq, scales, biases);
   const audio = new Float32Array(N_SAMPLES);
   for (let i = 0; i < audio.length; i++) audio[i] = Math.sin(i * 0.01);
   const backend = MlxWhisperBackend.load(randomWhisperModel("tiny", "fp32"));
@@ -45,6 +49,7 @@ export async function runMicro(timeMs: number, onProgress?: (what: string) => vo
 
   const tasks: [string, string, () => void][] = [
     ["matmul", "1500×384 @ 384×1536", () => mx.eval(mx.matmul(x, w))],
+    ["quantized matmul", "1500×384 @ (4-bit 1536×384)ᵀ, group 64", () => mx.eval(mx.quantizedMatmul(x, wq, scales, biases, true, 64, 4))],
     ["attention", "[1,6,1500,64] self", () => mx.eval(mx.fast.scaledDotProductAttention(q, q, q, 0.125))],
     ["layerNorm", "1500×384", () => mx.eval(mx.fast.layerNorm(x, g, b, 1e-5))],
     ["conv1d", "[1,3000,384] → 384, k3 s2", () => mx.eval(mx.conv1d(conv, convW, 2, 1, 1, 1))],

@@ -151,7 +151,9 @@ function torchaudioConfig(raw: Map<string, HostTensor>, path: string): Wav2Vec2C
         feat_extract_norm: layerNormExtractor ? "layer" : "group",
         hidden_size: hidden,
         num_hidden_layers: new Set([...raw.keys()].filter((k) => k.startsWith("encoder.layers.")).map((k) => k.split(".")[2])).size,
-        num_attention_heads: kw.encoder_num_heads ?? bundle?.[1].heads ?? Math.max(1, hidden / 64),
+        // Every torchaudio bundle has 64-wide heads; a checkpoint of another width under a
+        // bundle's file name (a fine-tune, a test model) keeps that width, not the bundle's count.
+        num_attention_heads: kw.encoder_num_heads ?? (bundle && hidden === 64 * bundle[1].heads ? bundle[1].heads : Math.max(1, Math.round(hidden / 64))),
         intermediate_size: raw.get("encoder.layers.0.feed_forward.intermediate_dense.weight")?.shape[0],
         num_conv_pos_embeddings: kw.encoder_pos_conv_kernel ?? 128,
         num_conv_pos_embedding_groups: kw.encoder_pos_conv_groups ?? 16,

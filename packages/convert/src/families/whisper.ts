@@ -9,7 +9,9 @@ import { ConvertError } from "../errors.js";
 import { readTorchCheckpoint, isHostTensor, type CheckpointValue } from "../readers/torch.js";
 import { findHfWeights } from "../readers/safetensors.js";
 import { readStateDict } from "../readers/state-dict.js";
+import { mlxWeightsFile, readMlxTensors, readMlxWeightsFloat32 } from "../readers/mlx-model.js";
 import { castFloat, permute, type HostTensor } from "../tensor.js";
+import { writeMlxModel } from "../writers/mlx-model.js";
 import type { WhisperDims } from "@whisperx-mlx/core";
 
 /** OpenAI's `ModelDimensions` (the type lives in core). */
@@ -23,6 +25,12 @@ export interface WhisperSource {
   tensors: Map<string, HostTensor>;
   /** `[layer, head]` pairs when the source names alignment heads. */
   alignmentHeads?: [number, number][];
+}
+
+/** Just the ten dims of a config that has more keys (`model_type`, `quantization`). */
+export function whisperDimsOf(c: WhisperDims): WhisperDims {
+  const { n_mels, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer, n_vocab, n_text_ctx, n_text_state, n_text_head, n_text_layer } = c;
+  return { n_mels, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer, n_vocab, n_text_ctx, n_text_state, n_text_head, n_text_layer };
 }
 
 /** Validates and picks OpenAI's `ModelDimensions` from a config object. */
@@ -135,11 +143,34 @@ export function readWhisperSource(path: string): WhisperSource {
   return statSync(path).isDirectory() ? readHfWhisper(path) : readOpenAiWhisper(path);
 }
 
-/** The MLX `config.json` of a Whisper model. */
+/**
+ * The MLX `config.json` of a Whisper model: the ten dims, `model_type` and `quantization`, the
+ * only keys mlx_whisper's loader accepts (it passes the rest to `ModelDimensions(**config)`).
+ */
 export interface MlxWhisperConfig extends WhisperDims {
   model_type: "whisper";
   quantization?: { group_size: number; bits: number };
-  alignment_heads?: [number, number][];
+}
+
+/**
+ * `[layer, head]` pairs as the int64 [n, 2] tensor `alignment_heads`, where mlx_whisper keeps
+ * them (`set_alignment_heads` stores an array that `tree_flatten(model.parameters())` saves).
+ */
+export function alignmentHeadsTensor(heads: readonly [number, number][]): HostTensor {
+  const data = new BigInt64Array(heads.length * 2);
+  heads.forEach(([layer, head], i) => {
+    data[2 * i] = BigInt(layer);
+    data[2 * i + 1] = BigInt(head);
+  });
+  return { dtype: "int64", shape: [heads.length, 2], data: new Uint8Array(data.buffer) };
+}
+
+/** The `[layer, head]` pairs of an `alignment_heads` tensor (int64 or int32), if it is one. */
+export function alignmentHeadsOf(t: HostTensor | undefined): [number, number][] | undefined {
+  if (!t || t.shape.length !== 2 || t.shape[1] !== 2 || (t.dtype !== "int64" && t.dtype !== "int32")) return undefined;
+  const copy = t.data.slice();
+  const values = t.dtype === "int64" ? Array.from(new BigInt64Array(copy.buffer), Number) : Array.from(new Int32Array(copy.buffer));
+  return Array.from({ length: t.shape[0] }, (_, i) => [values[2 * i], values[2 * i + 1]] as [number, number]);
 }
 
 /**
@@ -155,7 +186,81 @@ export function whisperToMlx(src: WhisperSource, dtype: "float16" | "float32" | 
     if (n.includes("conv") && v.shape.length === 3) v = permute(v, [0, 2, 1]);
     out.set(n, castFloat(v, dtype));
   }
-  const config: MlxWhisperConfig = { ...src.dims, model_type: "whisper" };
-  if (src.alignmentHeads) config.alignment_heads = src.alignmentHeads;
-  return { config, tensors: out };
+  if (src.alignmentHeads) out.set("alignment_heads", alignmentHeadsTensor(src.alignmentHeads));
+  return { config: { ...src.dims, model_type: "whisper" }, tensors: out };
+}
+
+/** An MLX Whisper directory as mlx_whisper reads it: its config and its raw tensors. */
+export interface MlxWhisperDir {
+  config: MlxWhisperConfig;
+  tensors: Map<string, HostTensor>;
+  alignmentHeads?: [number, number][];
+  weightsFile: string;
+  /** The stored dtype of the token embedding (for a quantized one: of its scales). */
+  sourceDtype: string;
+}
+
+/** True when `dir` is an MLX Whisper directory (mlx-community layout): Whisper dims in `config.json` and MLX weights. */
+export function isMlxWhisperDir(dir: string): boolean {
+  const cfg = join(dir, "config.json");
+  if (!existsSync(cfg) || !mlxWeightsFile(dir)) return false;
+  try {
+    const c = JSON.parse(readFileSync(cfg, "utf8")) as Record<string, unknown>;
+    return typeof c.n_mels === "number" && (c.model_type === undefined || c.model_type === "whisper");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads an MLX Whisper directory (ours, or mlx-community's with `weights.safetensors` or
+ * `weights.npz`, quantized or not). `dequantize` folds quantized matrices into float32 and casts
+ * every float to float32; otherwise tensors come as stored. `only` reads just the tensors it
+ * accepts (by name; a quantized layer by `<layer>.weight`). Alignment heads come from the
+ * `alignment_heads` tensor, or from the `config.json` key older conversions of ours wrote.
+ */
+export function readMlxWhisperDir(dir: string, options: { dequantize?: boolean; only?: (name: string) => boolean } = {}): MlxWhisperDir {
+  const cfgPath = join(dir, "config.json");
+  if (!existsSync(cfgPath)) throw new ConvertError(dir, "not an MLX Whisper directory (no config.json)");
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(cfgPath, "utf8")) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConvertError(cfgPath, `invalid JSON (${(e as Error).message})`);
+  }
+  if (raw.model_type !== undefined && raw.model_type !== "whisper") throw new ConvertError(cfgPath, `model_type is '${String(raw.model_type)}', not whisper`);
+  const quantization = raw.quantization as { group_size: number; bits: number } | undefined;
+  if (quantization !== undefined && !(Number.isInteger(quantization?.group_size) && Number.isInteger(quantization?.bits))) throw new ConvertError(cfgPath, "'quantization' needs integer group_size and bits");
+  const weightsFile = mlxWeightsFile(dir);
+  if (!weightsFile) throw new ConvertError(dir, "no weights.safetensors or weights.npz");
+  const EMBEDDING = "decoder.token_embedding.weight";
+  const pick = options.only;
+  const only = pick && ((name: string) => name === "alignment_heads" || pick(name));
+  let tensors: Map<string, HostTensor>;
+  let sourceDtype: string;
+  if (options.dequantize) {
+    const read = readMlxWeightsFloat32(dir, quantization, only);
+    tensors = read.weights;
+    sourceDtype = read.sourceDtypes.get(EMBEDDING) ?? "float32";
+  } else {
+    tensors = readMlxTensors(dir, only && ((name) => only(name.replace(/\.(scales|biases)$/, ".weight"))));
+    sourceDtype = (tensors.get(quantization ? "decoder.token_embedding.scales" : EMBEDDING) ?? tensors.get(EMBEDDING))?.dtype ?? "float32";
+  }
+  const headsTensor = tensors.get("alignment_heads");
+  tensors.delete("alignment_heads");
+  const alignmentHeads = alignmentHeadsOf(headsTensor) ?? (Array.isArray(raw.alignment_heads) ? (raw.alignment_heads as [number, number][]) : undefined);
+  const config: MlxWhisperConfig = { ...checkDims(raw, cfgPath), model_type: "whisper", ...(quantization && !options.dequantize ? { quantization } : {}) };
+  return { config, tensors, alignmentHeads, weightsFile, sourceDtype };
+}
+
+/**
+ * Rewrites an MLX Whisper directory in our layout, tensors unchanged (quantized ones stay
+ * quantized): `weights.safetensors` (from `weights.npz` too), alignment heads as the
+ * `alignment_heads` tensor, and a `config.json` of the dims, `model_type` and `quantization`.
+ */
+export function repackageMlxWhisper(srcDir: string, outDir: string, options: { force?: boolean } = {}): MlxWhisperConfig {
+  const src = readMlxWhisperDir(srcDir);
+  if (src.alignmentHeads) src.tensors.set("alignment_heads", alignmentHeadsTensor(src.alignmentHeads));
+  writeMlxModel(outDir, src.config, src.tensors, options);
+  return src.config;
 }

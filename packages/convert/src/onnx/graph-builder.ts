@@ -1,7 +1,10 @@
 /**
  * A small typed builder for ONNX graphs, serialised with `onnx-proto` (onnx's own schema compiled
- * by protobufjs). Nodes get unique output names; initializers carry raw little-endian data.
+ * by protobufjs). Nodes get unique output names; initializers carry raw little-endian data, inside
+ * the protobuf or, past protobuf's 2 GiB limit, as ONNX external data in a file beside it.
  */
+import { closeSync, openSync, writeSync } from "node:fs";
+import { basename } from "node:path";
 import onnxProto from "onnx-proto";
 import type { HostTensor } from "../tensor.js";
 
@@ -10,6 +13,13 @@ const { onnx } = onnxProto;
 /** ONNX element types we write. */
 export const ONNX_TYPE = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
 export type OnnxElemType = keyof typeof ONNX_TYPE;
+
+/** Initializer bytes above which `writeTo` moves weights out of the protobuf (its limit is 2 GiB for the whole model). */
+export const EXTERNAL_DATA_THRESHOLD = 1536 * 1024 * 1024;
+/** Tensors at least this large go to the external data file; smaller ones stay inline. */
+const EXTERNAL_MIN_BYTES = 1024;
+/** Offsets in the external data file are page-aligned, so ONNX Runtime can map them. */
+const EXTERNAL_ALIGN = 4096;
 
 /** How a graph stores linear-layer weights. */
 export type WeightFormat = "float32" | "int8" | "int4";
@@ -114,16 +124,89 @@ export class GraphBuilder {
     this.names.add(name);
   }
 
-  /** Serialises the model (opset 17 plus `com.microsoft` 1). */
-  toBytes(metadata: Record<string, string> = {}): Uint8Array {
+  /** Metadata written with the model (`metadata_props`). */
+  readonly metadata: Record<string, string> = {};
+
+  /** Bytes of all initializers' data. */
+  get initializerBytes(): number {
+    return this.initializers.reduce((n, t) => n + (t.rawData?.length ?? 0), 0);
+  }
+
+  private encode(initializer: onnxProto.onnx.ITensorProto[]): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: "whisperx-mlx convert",
       opsetImport: [{ domain: "", version: 17 }, { domain: "com.microsoft", version: 1 }],
-      metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-      graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      metadataProps: Object.entries(this.metadata).map(([key, value]) => ({ key, value })),
+      graph: { name: this.name, node: this.nodes, initializer, input: this.inputs, output: this.outputs },
     });
     return onnx.ModelProto.encode(model).finish();
+  }
+
+  /** Serialises the model (opset 17 plus `com.microsoft` 1) with every initializer inline. */
+  toBytes(): Uint8Array {
+    return this.encode(this.initializers);
+  }
+
+  /**
+   * Writes the model to `file`. Past `EXTERNAL_DATA_THRESHOLD` (or with `external: true`) the
+   * initializers of 1 KiB and more are streamed, tensor by tensor, into `<file>.data` beside it
+   * (`data_location = EXTERNAL`, page-aligned offsets) and the protobuf keeps only the graph.
+   * Returns the names of the files written.
+   */
+  writeTo(file: string, options: { external?: boolean } = {}): string[] {
+    const external = options.external ?? this.initializerBytes > EXTERNAL_DATA_THRESHOLD;
+    if (!external) {
+      writeFileAll(file, this.encode(this.initializers));
+      return [basename(file)];
+    }
+    const dataName = `${basename(file)}.data`;
+    const fd = openSync(`${file}.data`, "w");
+    const protos: onnxProto.onnx.ITensorProto[] = [];
+    try {
+      let offset = 0;
+      for (const t of this.initializers) {
+        const raw = t.rawData;
+        if (!raw || raw.length < EXTERNAL_MIN_BYTES) {
+          protos.push(t);
+          continue;
+        }
+        const pad = (EXTERNAL_ALIGN - (offset % EXTERNAL_ALIGN)) % EXTERNAL_ALIGN;
+        if (pad) offset += writeSync(fd, new Uint8Array(pad));
+        protos.push({
+          name: t.name,
+          dims: t.dims,
+          dataType: t.dataType,
+          dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+          externalData: [
+            { key: "location", value: dataName },
+            { key: "offset", value: String(offset) },
+            { key: "length", value: String(raw.length) },
+          ],
+        });
+        offset += writeChunked(fd, raw);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    writeFileAll(file, this.encode(protos));
+    return [basename(file), dataName];
+  }
+}
+
+/** Writes all of `bytes` at the file's current position, in pieces under 1 GiB. */
+function writeChunked(fd: number, bytes: Uint8Array): number {
+  const CHUNK = 1 << 30;
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(CHUNK, bytes.length - at));
+  return bytes.length;
+}
+
+function writeFileAll(file: string, bytes: Uint8Array): void {
+  const fd = openSync(file, "w");
+  try {
+    writeChunked(fd, bytes);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -3,8 +3,8 @@ import type { HostTensor } from "../tensor.js";
 import { permute } from "../tensor.js";
 import type { GraphBuilder } from "./graph-builder.js";
 
-/** Float32 weights by MLX name. */
-export type Weights = Map<string, HostTensor>;
+/** Float32 weights by MLX name: a Map, or a reader that loads each on `get`. */
+export type Weights = Pick<ReadonlyMap<string, HostTensor>, "get">;
 
 /** A float32 weight, or an error naming it. */
 export function get(w: Weights, name: string): HostTensor {

@@ -9,7 +9,7 @@ import { readNpyFloat32 } from "../readers/npy.js";
 import { GraphBuilder } from "./graph-builder.js";
 
 /** The log-mel graph for `nMels` (80 or 128) filters. */
-export function logMelGraph(nMels: number): Uint8Array {
+export function logMelGraph(nMels: number): GraphBuilder {
   const g = new GraphBuilder("whisper_log_mel");
   const audio = g.input("audio", { type: "float32", shape: ["batch", "samples"] });
   const half = N_FFT / 2;
@@ -38,5 +38,6 @@ export function logMelGraph(nMels: number): Uint8Array {
   const floor = g.op("Sub", [g.op("ReduceMax", [log10], { axes: [1, 2], keepdims: 1 }), g.constFloat([8], [])]);
   const scaled = g.op("Div", [g.op("Add", [g.op("Max", [log10, floor]), g.constFloat([4], [])]), g.constFloat([4], [])]);
   g.output(scaled, "log_mel", { type: "float32", shape: ["batch", nMels, "frames"] });
-  return g.toBytes({ "whisperx-mlx:graph": "whisper-log-mel" });
+  Object.assign(g.metadata, { "whisperx-mlx:graph": "whisper-log-mel" });
+  return g;
 }

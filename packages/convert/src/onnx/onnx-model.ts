@@ -5,12 +5,12 @@
  * weights (the cache key).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConvertError } from "../errors.js";
 import type { Wav2Vec2Config } from "@whisperx-mlx/core";
-import { checkDims, type WhisperDims } from "../families/whisper.js";
-import { readMlxWeightsFloat32 } from "../readers/mlx-model.js";
+import { readMlxWhisperDir, whisperDimsOf, type WhisperDims } from "../families/whisper.js";
+import { openMlxWeightsFloat32, readMlxWeightsFloat32 } from "../readers/mlx-model.js";
 import type { HostTensor } from "../tensor.js";
 import type { WeightFormat } from "./graph-builder.js";
 import { logMelGraph } from "./mel-graph.js";
@@ -18,7 +18,7 @@ import { wav2vec2Graph } from "./wav2vec2-graph.js";
 import { whisperDecoderGraph, whisperEncoderGraph } from "./whisper-graphs.js";
 
 /** Version of each family's graph layout and interface; caches of another version are rebuilt. */
-export const ONNX_GRAPH_VERSION = { whisper: 7, wav2vec2: 1 } as const;
+export const ONNX_GRAPH_VERSION = { whisper: 8, wav2vec2: 1 } as const;
 
 /** What `onnx.json` records. */
 export type OnnxManifest = {
@@ -26,65 +26,78 @@ export type OnnxManifest = {
   graphVersion: number;
   /** SHA-256 of the source `weights.safetensors`. */
   sourceSha256: string;
-} & ({ family: "whisper"; dims: WhisperDims; weights: WeightFormat; graphs: { mel: string; encoder: string; decoder: string } } | { family: "wav2vec2"; config: Wav2Vec2Config; graphs: { wav2vec2: string } });
+} & ({ family: "whisper"; dims: WhisperDims; weights: WeightFormat; graphs: { mel: string; encoder: string; decoder: string }; alignment_heads?: [number, number][] } | { family: "wav2vec2"; config: Wav2Vec2Config; graphs: { wav2vec2: string } });
 
-/** SHA-256 of a file, hex. */
+/** SHA-256 of a file, hex (read in 16 MiB pieces: weights files pass 2 GiB). */
 export function fileSha256(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+  const h = createHash("sha256");
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(16 << 20);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest("hex");
 }
 
-/** An MLX Whisper directory's dims and float32 weights (quantized ones dequantized). */
-export function readMlxWhisper(dir: string): { dims: WhisperDims; weights: Map<string, HostTensor>; sourceDtype: string; weightsFile: string } {
-  const configFile = join(dir, "config.json");
-  const weightsFile = join(dir, "weights.safetensors");
-  if (!existsSync(configFile) || !existsSync(weightsFile)) throw new ConvertError(dir, "not an MLX Whisper model directory (config.json + weights.safetensors)");
-  const config = JSON.parse(readFileSync(configFile, "utf8")) as WhisperDims & { model_type?: string; quantization?: { group_size: number; bits: number } };
-  if (config.model_type && config.model_type !== "whisper") throw new ConvertError(dir, `model_type is '${config.model_type}', not whisper`);
-  const { weights, sourceDtypes } = readMlxWeightsFloat32(dir, config.quantization);
-  const sourceDtype = sourceDtypes.get("decoder.token_embedding.weight") ?? "float32";
-  return { dims: checkDims(config as unknown as Record<string, unknown>, configFile), weights, sourceDtype, weightsFile };
+/** An MLX Whisper directory's dims, float32 weights (quantized ones dequantized; those `only` accepts) and alignment heads. */
+export function readMlxWhisper(dir: string, only?: (name: string) => boolean): { dims: WhisperDims; weights: Map<string, HostTensor>; sourceDtype: string; weightsFile: string; alignmentHeads?: [number, number][] } {
+  const src = readMlxWhisperDir(dir, { dequantize: true, only });
+  const dims = whisperDimsOf(src.config);
+  return { dims, weights: src.tensors, sourceDtype: src.sourceDtype, weightsFile: src.weightsFile, alignmentHeads: src.alignmentHeads };
 }
 
 /**
  * Builds and writes the ONNX graphs and `onnx.json` for an MLX Whisper or wav2vec2 directory
- * (`sourceSha256`: the weights' hash when the caller already has it).
+ * (`sourceSha256`: the weights' hash when the caller already has it). Whisper's encoder and
+ * decoder are built one after the other, each from its own weights, and written as soon as built,
+ * so the peak is about one graph's float32 weights; graphs past protobuf's 2 GiB limit keep their
+ * weights in `<graph>.onnx.data` (ONNX external data; `externalData: true` forces it).
  */
-export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean; weights?: WeightFormat; sourceSha256?: string } = {}): OnnxManifest {
+export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { force?: boolean; weights?: WeightFormat; sourceSha256?: string; externalData?: boolean } = {}): OnnxManifest {
   const weightFormat = options.weights ?? "float32";
   const target = resolve(outDir);
   if (existsSync(target) && !options.force) throw new ConvertError(outDir, "output already exists (use --force to overwrite)");
   const configFile = join(mlxDir, "config.json");
   if (!existsSync(configFile)) throw new ConvertError(mlxDir, "not an MLX model directory (no config.json)");
   const type = (JSON.parse(readFileSync(configFile, "utf8")) as { model_type?: string }).model_type;
-  const files = new Map<string, Uint8Array>();
-  let manifest: OnnxManifest;
-  if (type === "wav2vec2") {
-    if (weightFormat !== "float32") throw new ConvertError(mlxDir, "quantised ONNX graphs are built for Whisper only");
-    const config = JSON.parse(readFileSync(configFile, "utf8")) as Wav2Vec2Config;
-    const { weights } = readMlxWeightsFloat32(mlxDir, config.quantization);
-    files.set("wav2vec2.onnx", wav2vec2Graph(config, weights));
-    // The graph holds float32 weights, so the manifest's config has no quantization.
-    const plain = { ...config };
-    delete plain.quantization;
-    manifest = { format: "whisperx-mlx-onnx", family: "wav2vec2", graphVersion: ONNX_GRAPH_VERSION.wav2vec2, sourceSha256: options.sourceSha256 ?? fileSha256(join(mlxDir, "weights.safetensors")), config: plain, graphs: { wav2vec2: "wav2vec2.onnx" } };
-  } else {
-    const { dims, weights, sourceDtype, weightsFile } = readMlxWhisper(mlxDir);
-    files.set("mel.onnx", logMelGraph(dims.n_mels));
-    files.set("encoder.onnx", whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16", weights: weightFormat }));
-    files.set("decoder.onnx", whisperDecoderGraph(dims, weights, { weights: weightFormat }));
-    manifest = { format: "whisperx-mlx-onnx", family: "whisper", graphVersion: ONNX_GRAPH_VERSION.whisper, sourceSha256: options.sourceSha256 ?? fileSha256(weightsFile), dims, weights: weightFormat, graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" } };
-  }
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+  const external = options.externalData === true ? { external: true } : {};
   try {
     mkdirSync(tmp, { recursive: true });
-    for (const [name, bytes] of files) writeFileSync(join(tmp, name), bytes);
+    let manifest: OnnxManifest;
+    if (type === "wav2vec2") {
+      if (weightFormat !== "float32") throw new ConvertError(mlxDir, "quantised ONNX graphs are built for Whisper only");
+      const config = JSON.parse(readFileSync(configFile, "utf8")) as Wav2Vec2Config;
+      const { weights } = readMlxWeightsFloat32(mlxDir, config.quantization);
+      wav2vec2Graph(config, weights).writeTo(join(tmp, "wav2vec2.onnx"), external);
+      // The graph holds float32 weights, so the manifest's config has no quantization.
+      const plain = { ...config };
+      delete plain.quantization;
+      manifest = { format: "whisperx-mlx-onnx", family: "wav2vec2", graphVersion: ONNX_GRAPH_VERSION.wav2vec2, sourceSha256: options.sourceSha256 ?? fileSha256(join(mlxDir, "weights.safetensors")), config: plain, graphs: { wav2vec2: "wav2vec2.onnx" } };
+    } else {
+      // Config, heads and the token embedding's stored dtype (it decides the encoder's position
+      // rounding) first; then each graph reads its weights one by one as it is built.
+      const { dims, sourceDtype, weightsFile, alignmentHeads } = readMlxWhisper(mlxDir, (n) => n === "decoder.token_embedding.weight");
+      const quantization = readMlxWhisperDir(mlxDir, { only: () => false }).config.quantization;
+      logMelGraph(dims.n_mels).writeTo(join(tmp, "mel.onnx"));
+      const weights = openMlxWeightsFloat32(mlxDir, quantization);
+      try {
+        whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16", weights: weightFormat }).writeTo(join(tmp, "encoder.onnx"), external);
+        whisperDecoderGraph(dims, weights, { weights: weightFormat }).writeTo(join(tmp, "decoder.onnx"), external);
+      } finally {
+        weights.close();
+      }
+      manifest = { format: "whisperx-mlx-onnx", family: "whisper", graphVersion: ONNX_GRAPH_VERSION.whisper, sourceSha256: options.sourceSha256 ?? fileSha256(weightsFile), dims, weights: weightFormat, graphs: { mel: "mel.onnx", encoder: "encoder.onnx", decoder: "decoder.onnx" }, ...(alignmentHeads ? { alignment_heads: alignmentHeads } : {}) };
+    }
     writeFileSync(join(tmp, "onnx.json"), JSON.stringify(manifest, null, 2) + "\n");
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     renameSync(tmp, target);
+    return manifest;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof ConvertError) throw e;
     throw new ConvertError(outDir, `cannot write ONNX graphs (${(e as Error).message})`);
   }
-  return manifest;
 }

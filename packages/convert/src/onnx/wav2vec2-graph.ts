@@ -10,7 +10,7 @@ import { GraphBuilder } from "./graph-builder.js";
 import { gelu, get, layerNorm, linear, type Weights } from "./layers.js";
 
 /** Builds the graph from MLX-layout float32 weights. */
-export function wav2vec2Graph(c: Wav2Vec2Config, w: Weights): Uint8Array {
+export function wav2vec2Graph(c: Wav2Vec2Config, w: Weights): GraphBuilder {
   const g = new GraphBuilder("wav2vec2_ctc");
   const audio = g.input("audio", { type: "float32", shape: [1, "samples"] });
   const toTime = (x: string) => g.op("Transpose", [x], { perm: [0, 2, 1] });
@@ -59,5 +59,6 @@ export function wav2vec2Graph(c: Wav2Vec2Config, w: Weights): Uint8Array {
   }
   if (c.do_stable_layer_norm) h = layerNorm(g, w, h, "encoder.layer_norm", eps);
   g.output(g.op("LogSoftmax", [linear(g, w, h, "lm_head")], { axis: -1 }), "emissions", { type: "float32", shape: [1, "frames", c.vocab_size] });
-  return g.toBytes({ "whisperx-mlx:graph": "wav2vec2-ctc" });
+  Object.assign(g.metadata, { "whisperx-mlx:graph": "wav2vec2-ctc" });
+  return g;
 }

@@ -81,7 +81,7 @@ function mlp(g: GraphBuilder, w: Weights, x: string, b: string): string {
 }
 
 /** The encoder graph with the cross-attention K/V precompute fused in. */
-export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean; weights?: WeightFormat } = {}): Uint8Array {
+export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean; weights?: WeightFormat } = {}): GraphBuilder {
   const g = new GraphBuilder("whisper_encoder", options.weights);
   const D = dims.n_audio_state;
   const H = dims.n_audio_head;
@@ -114,11 +114,12 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
     toHeads(linear(g, w, features, `${b}.key`, false), `cross_k_${i}`, [0, 2, 1, 3]);
     toHeads(linear(g, w, features, `${b}.value`), `cross_v_${i}`, [0, 2, 3, 1]);
   }
-  return g.toBytes({ "whisperx-mlx:graph": "whisper-encoder", "whisperx-mlx:dims": JSON.stringify(dims) });
+  Object.assign(g.metadata, { "whisperx-mlx:graph": "whisper-encoder", "whisperx-mlx:dims": JSON.stringify(dims) });
+  return g;
 }
 
 /** One decoder step with a self-attention KV cache. */
-export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { weights?: WeightFormat } = {}): Uint8Array {
+export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { weights?: WeightFormat } = {}): GraphBuilder {
   const g = new GraphBuilder("whisper_decoder", options.weights);
   const D = dims.n_text_state;
   const H = dims.n_text_head;
@@ -211,5 +212,6 @@ export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { we
   g.node("TopK", [logprobs, k], { attrs: { axis: -1, largest: 1, sorted: 1 }, outputs: ["topk_logprobs", "topk_tokens"] });
   g.output("topk_logprobs", "topk_logprobs", { type: "float32", shape: ["batch", "k"] });
   g.output("topk_tokens", "topk_tokens", { type: "int64", shape: ["batch", "k"] });
-  return g.toBytes({ "whisperx-mlx:graph": "whisper-decoder", "whisperx-mlx:dims": JSON.stringify(dims) });
+  Object.assign(g.metadata, { "whisperx-mlx:graph": "whisper-decoder", "whisperx-mlx:dims": JSON.stringify(dims) });
+  return g;
 }

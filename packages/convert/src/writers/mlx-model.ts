@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConvertError } from "../errors.js";
-import { serializeSafetensors } from "../readers/safetensors.js";
+import { writeSafetensors } from "../readers/safetensors.js";
 import type { HostTensor } from "../tensor.js";
 
 /**
@@ -17,7 +17,7 @@ export function writeMlxModel(dir: string, config: object, tensors: Map<string, 
   try {
     mkdirSync(tmp);
     writeFileSync(join(tmp, "config.json"), JSON.stringify(config, null, 2) + "\n");
-    writeFileSync(join(tmp, "weights.safetensors"), serializeSafetensors(tensors, { format: "mlx" }));
+    writeSafetensors(join(tmp, "weights.safetensors"), tensors, { format: "mlx" });
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     renameSync(tmp, target);
   } catch (e) {

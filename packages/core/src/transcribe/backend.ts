@@ -29,6 +29,8 @@ export interface DecodeChunksOptions extends DecodeStrategy {
  */
 export interface WhisperBackend {
   readonly dims: WhisperDims;
+  /** The model's tuned cross-attention heads (`[layer, head]`) for DTW word timestamps, when its weights carry them. */
+  readonly alignmentHeads?: [number, number][];
   /** Log-mel of `audio` with `padding` zero samples appended (openai-whisper semantics). */
   melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle>;
   /**

@@ -195,7 +195,7 @@ export async function transcribe(backend: WhisperBackend, audio: Float32Array, o
       }
 
       if (options.wordTimestamps) {
-        lastSpeechTimestamp = await addWordTimestamps(backend, tokenizer, current, mel, previousSeek, segmentSize, lastSpeechTimestamp, { heads: options.alignmentHeads });
+        lastSpeechTimestamp = await addWordTimestamps(backend, tokenizer, current, mel, previousSeek, segmentSize, lastSpeechTimestamp, { heads: options.alignmentHeads ?? backend.alignmentHeads });
         // openai-whisper's get_end: the last word's end, else the last segment's end
         const getEnd = () => current.flatMap((s) => s.words ?? []).map((w) => w.end as number).pop() ?? current[current.length - 1]?.end;
         if (!singleTimestampEnding) {

@@ -7,6 +7,7 @@ import type * as mlxTypes from "../mlx-binding.js";
 import { decodingGroupSize, N_FRAMES, N_SAMPLES, runDecoding, type DecodeChunksOptions, type DecodeStrategy, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
 import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
 import { logMelSpectrogram } from "./log-mel.js";
+import { keepQuantizedWeights } from "../quantized-weights.js";
 import { loadWhisperWeights, readWhisperConfig, type WhisperModelConfig } from "./load-model.js";
 import { MlxDecoderSession, type MlxDecodingKit } from "./decoder-session.js";
 import { WhisperModel, type CrossAttentionCache } from "./model.js";
@@ -27,6 +28,8 @@ export interface MlxWhisperOptions {
   compile?: boolean;
   /** Collect garbage every this many decode steps. Default 16. */
   gcEvery?: number;
+  /** Compute with a quantized model's 4/8-bit weights instead of dequantizing them (default: `keepQuantizedWeights()`). */
+  keepQuantized?: boolean;
 }
 
 /** Whisper on MLX. */
@@ -45,7 +48,13 @@ export class MlxWhisperBackend implements WhisperBackend {
    */
   private readonly greedyHead: (hidden: MxArray, maskBias: MxArray) => MxArray[];
 
-  private constructor(mx: MlxCore, config: WhisperModelConfig, model: WhisperModel, options: MlxWhisperOptions) {
+  private constructor(
+    mx: MlxCore,
+    config: WhisperModelConfig,
+    model: WhisperModel,
+    options: MlxWhisperOptions,
+    readonly alignmentHeads?: [number, number][],
+  ) {
     this.mx = mx;
     this.config = config;
     this.dims = config;
@@ -65,9 +74,10 @@ export class MlxWhisperBackend implements WhisperBackend {
   static load(dir: string, options: MlxWhisperOptions = {}): MlxWhisperBackend {
     const mx = loadMlx();
     const config = readWhisperConfig(dir);
-    const { weights, sourceDtype } = loadWhisperWeights(mx, dir, config);
-    const model = new WhisperModel(mx, config, weights, { compile: options.compile ?? true, roundPositionsToHalf: sourceDtype === "float16" });
-    return new MlxWhisperBackend(mx, config, model, options);
+    const keep = config.quantization !== undefined && (options.keepQuantized ?? keepQuantizedWeights());
+    const { weights, sourceDtype, alignmentHeads } = loadWhisperWeights(mx, dir, config, keep);
+    const model = new WhisperModel(mx, config, weights, { compile: options.compile ?? true, roundPositionsToHalf: sourceDtype === "float16", quantization: keep ? config.quantization : undefined });
+    return new MlxWhisperBackend(mx, config, model, options, alignmentHeads);
   }
 
   async melSpectrogram(audio: Float32Array, padding: number): Promise<MelHandle> {

@@ -1,6 +1,6 @@
 /**
  * Loads an mlx-community Whisper directory (`config.json` + `weights.safetensors`) through the
- * shared loader (float32, quantized linears dequantized).
+ * shared loader (float32; quantized linears dequantized or kept, see `quantized-weights.ts`).
  */
 import { join } from "node:path";
 import type * as mlxTypes from "../mlx-binding.js";
@@ -30,7 +30,14 @@ export function readWhisperConfig(dir: string): WhisperModelConfig {
   return cfg;
 }
 
-/** Loads weights as float32, dequantizing `*.scales`/`*.biases` triples. */
-export function loadWhisperWeights(mx: MlxCore, dir: string, config: WhisperModelConfig): { weights: WeightMap; sourceDtype: "float16" | "float32" | "bfloat16" } {
-  return loadWeights(mx, dir, config.quantization, "decoder.positional_embedding");
+/**
+ * Loads weights as float32, dequantizing `*.scales`/`*.biases` triples unless `keepQuantized`;
+ * the `alignment_heads` tensor (or the `config.json` key of older conversions) comes out as pairs.
+ */
+export function loadWhisperWeights(mx: MlxCore, dir: string, config: WhisperModelConfig, keepQuantized = false): { weights: WeightMap; sourceDtype: "float16" | "float32" | "bfloat16"; alignmentHeads?: [number, number][] } {
+  const { weights, sourceDtype } = loadWeights(mx, dir, config.quantization, "decoder.positional_embedding", keepQuantized);
+  const heads = weights.get("alignment_heads");
+  weights.delete("alignment_heads");
+  const pairs = heads && heads.ndim === 2 && heads.shape[1] === 2 ? (heads.tolist() as number[][]).map(([l, h]) => [Number(l), Number(h)] as [number, number]) : config.alignment_heads;
+  return { weights, sourceDtype, alignmentHeads: pairs };
 }

@@ -43,10 +43,21 @@ export class WhisperModel {
   private readonly causalMask: MxArray;
   private readonly encodeCompiled: (mel: MxArray) => MxArray;
 
-  constructor(mx: MlxCore, dims: WhisperDims, weights: WeightMap, options: { compile?: boolean; roundPositionsToHalf?: boolean } = {}) {
+  /** Group size and bits of the weights kept quantized (their `.scales` sit beside them). */
+  private readonly quantization?: { group_size: number; bits: number };
+
+  /** Bytes the weights occupy in memory (4-bit ones kept quantized count their packed size). */
+  get weightBytes(): number {
+    let n = 0;
+    for (const w of this.w.values()) n += w.size * w.dtype.size;
+    return n;
+  }
+
+  constructor(mx: MlxCore, dims: WhisperDims, weights: WeightMap, options: { compile?: boolean; roundPositionsToHalf?: boolean; quantization?: { group_size: number; bits: number } } = {}) {
     this.mx = mx;
     this.dims = dims;
     this.w = weights;
+    this.quantization = options.quantization;
     for (const k of ["encoder.conv1.weight", "encoder.conv2.weight", "decoder.token_embedding.weight", "decoder.positional_embedding"]) {
       if (!weights.has(k)) throw new Error(`model weights lack '${k}'`);
     }
@@ -70,9 +81,27 @@ export class WhisperModel {
     return t;
   }
 
+  /** `x · Wᵀ` for the matrix `prefix.weight`, quantized or not. */
+  private matmulT(x: MxArray, prefix: string): MxArray {
+    const scales = this.w.get(`${prefix}.scales`);
+    if (scales && this.quantization) return this.mx.quantizedMatmul(x, this.p(`${prefix}.weight`), scales, this.p(`${prefix}.biases`), true, this.quantization.group_size, this.quantization.bits);
+    return this.mx.matmul(x, this.p(`${prefix}.weight`).T);
+  }
+
   private linear(x: MxArray, prefix: string, bias = true): MxArray {
-    const y = this.mx.matmul(x, this.p(`${prefix}.weight`).T);
+    const y = this.matmulT(x, prefix);
     return bias ? this.mx.add(y, this.p(`${prefix}.bias`)) : y;
+  }
+
+  /** Rows of the token embedding (dequantized rows when it is kept quantized). */
+  private embed(tokens: MxArray): MxArray {
+    const mx = this.mx;
+    const prefix = "decoder.token_embedding";
+    const scales = this.w.get(`${prefix}.scales`);
+    if (scales && this.quantization) {
+      return mx.dequantize(mx.take(this.p(`${prefix}.weight`), tokens, 0), mx.take(scales, tokens, 0), mx.take(this.p(`${prefix}.biases`), tokens, 0), this.quantization.group_size, this.quantization.bits);
+    }
+    return mx.take(this.p(`${prefix}.weight`), tokens, 0);
   }
 
   private layerNorm(x: MxArray, prefix: string): MxArray {
@@ -190,7 +219,7 @@ export class WhisperModel {
     const mx = this.mx;
     const { n_text_layer, n_text_head } = this.dims;
     const t = tokens.shape[1];
-    let x = mx.add(mx.take(this.p("decoder.token_embedding.weight"), tokens, 0), this.p("decoder.positional_embedding").index(mx.Slice(offset, offset + t)));
+    let x = mx.add(this.embed(tokens), this.p("decoder.positional_embedding").index(mx.Slice(offset, offset + t)));
     const mask = t > 1 ? this.causalMask.index(mx.Slice(0, t), mx.Slice(0, t)) : undefined;
     for (let i = 0; i < n_text_layer; i++) {
       const b = `decoder.blocks.${i}`;
@@ -217,6 +246,6 @@ export class WhisperModel {
 
   /** Logits from hidden states through the tied token embedding, [.., n_vocab]. */
   logits(hidden: MxArray): MxArray {
-    return this.mx.matmul(hidden, this.p("decoder.token_embedding.weight").T);
+    return this.matmulT(hidden, "decoder.token_embedding");
   }
 }

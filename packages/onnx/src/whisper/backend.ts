@@ -21,9 +21,11 @@ class HostMel implements MelHandle {
 /** Whisper on ONNX Runtime. */
 export class OnnxWhisperBackend implements WhisperBackend {
   readonly dims: WhisperDims;
+  readonly alignmentHeads?: [number, number][];
 
   private constructor(readonly model: OnnxWhisperModel) {
     this.dims = model.dims;
+    this.alignmentHeads = model.alignmentHeads;
   }
 
   /**

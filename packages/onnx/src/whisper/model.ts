@@ -27,6 +27,8 @@ export class OnnxWhisperModel {
   private constructor(
     readonly dir: string,
     readonly dims: WhisperDims,
+    /** The model's tuned cross-attention heads for DTW word timestamps, when its weights carry them. */
+    readonly alignmentHeads: [number, number][] | undefined,
     private readonly mel: ort.InferenceSession,
     private readonly encoder: ort.InferenceSession,
     private readonly decoder: ort.InferenceSession,
@@ -45,7 +47,7 @@ export class OnnxWhisperModel {
       inputs: ["tokens", "offset", "logit_bias", "top_k", ...layers.flatMap((i) => [`past_k_${i}`, `past_v_${i}`]), ...cross],
       outputs: ["logits", "token", "token_logprob", "topk_logprobs", "topk_tokens", ...layers.flatMap((i) => [`present_k_${i}`, `present_v_${i}`, `cross_qk_${i}`])],
     }, options);
-    return new OnnxWhisperModel(dir, d, mel, encoder, decoder);
+    return new OnnxWhisperModel(dir, d, manifest.alignment_heads, mel, encoder, decoder);
   }
 
   /** Log-mel of a batch of equal-length signals: [B, n_mels, frames] (row-major Float32Array). */

@@ -3,10 +3,11 @@
  * `downloadRepoFiles`), torchaudio's download server, and the conversion cache
  * (`$XDG_CACHE_HOME/whisperx-mlx/models`), with WhisperX's `download_root` / `local_files_only`.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
-import { convertModel, type ModelFamily } from "@whisperx-mlx/convert";
+import { convertModel, repackageMlxWhisper, type ModelFamily } from "@whisperx-mlx/convert";
 import type { HubOptions } from "@whisperx-mlx/core";
 
 /** A model name, Hub id or directory that cannot be resolved; the message is one line. */
@@ -43,13 +44,26 @@ export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Converts `source` into the model cache under `key`, once (through a temp dir and a rename). */
 export function convertOnce(family: ModelFamily, source: string, key: string, dtype: "float16" | "float32", onLog?: (message: string) => void): string {
+  return writeOnce(key, `converting ${basename(source)} to MLX (${dtype})`, (tmp) => void convertModel({ family, torchNameOrPath: source, mlxPath: tmp, dtype, force: true }), onLog);
+}
+
+/**
+ * Rewrites an MLX Whisper directory that is not in our layout (mlx-community's `weights.npz`)
+ * into the model cache under `key`, once; tensors keep their dtype, quantized ones stay quantized.
+ */
+export function repackageOnce(source: string, key: string, onLog?: (message: string) => void): string {
+  return writeOnce(key, `repackaging ${basename(source)} (weights.npz → weights.safetensors)`, (tmp) => void repackageMlxWhisper(source, tmp, { force: true }), onLog);
+}
+
+/** Writes a model directory into the cache once: into a temp dir, then a rename. */
+function writeOnce(key: string, what: string, write: (tmp: string) => void, onLog?: (message: string) => void): string {
   const out = join(modelCacheDir(), key);
   if (isMlxDir(out)) return out;
   mkdirSync(join(out, ".."), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
-  onLog?.(`converting ${basename(source)} to MLX (${dtype}) in ${out}`);
+  onLog?.(`${what} in ${out}`);
   try {
-    convertModel({ family, torchNameOrPath: source, mlxPath: tmp, dtype, force: true });
+    write(tmp);
     renameSync(tmp, out);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
@@ -58,4 +72,14 @@ export function convertOnce(family: ModelFamily, source: string, key: string, dt
     throw e;
   }
   return out;
+}
+
+/** A cache key part that changes when any of `files` is replaced: their sizes and modification times. */
+export function filesStamp(files: string[]): string {
+  const h = createHash("sha256");
+  for (const f of files) {
+    const st = statSync(f);
+    h.update(`${realpathSync(f)}\0${st.size}\0${Math.round(st.mtimeMs)}\n`);
+  }
+  return h.digest("hex").slice(0, 16);
 }
