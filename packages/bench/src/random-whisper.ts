@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { convertModel, whisperToMlx, type HostTensor, type WhisperSource } from "@whisperx-mlx/convert";
+import { castFloat, convertModel, whisperToMlx, type HostTensor, type WhisperSource } from "@whisperx-mlx/convert";
 import type { WhisperDims } from "@whisperx-mlx/core";
 
 /** OpenAI's `ModelDimensions` of the released multilingual models. */
@@ -15,6 +15,7 @@ export const WHISPER_ARCHITECTURES = {
   base: { n_mels: 80, n_audio_ctx: 1500, n_audio_state: 512, n_audio_head: 8, n_audio_layer: 6, n_vocab: 51865, n_text_ctx: 448, n_text_state: 512, n_text_head: 8, n_text_layer: 6 },
   small: { n_mels: 80, n_audio_ctx: 1500, n_audio_state: 768, n_audio_head: 12, n_audio_layer: 12, n_vocab: 51865, n_text_ctx: 448, n_text_state: 768, n_text_head: 12, n_text_layer: 12 },
   "large-v3": { n_mels: 128, n_audio_ctx: 1500, n_audio_state: 1280, n_audio_head: 20, n_audio_layer: 32, n_vocab: 51866, n_text_ctx: 448, n_text_state: 1280, n_text_head: 20, n_text_layer: 32 },
+  "large-v3-turbo": { n_mels: 128, n_audio_ctx: 1500, n_audio_state: 1280, n_audio_head: 20, n_audio_layer: 32, n_vocab: 51866, n_text_ctx: 448, n_text_state: 1280, n_text_head: 20, n_text_layer: 4 },
 } as const satisfies Record<string, WhisperDims>;
 
 export type WhisperArchitecture = keyof typeof WHISPER_ARCHITECTURES;
@@ -40,14 +41,16 @@ function tensor(shape: number[], fill: (i: number) => number): HostTensor {
 
 /**
  * Random weights in OpenAI names for `dims`: uniform values with the spread of an initialised
- * network (std 0.02), layer-norm gains 1 and biases 0, so activations stay finite.
+ * network (std 0.02), layer-norm gains 1 and biases 0, so activations stay finite. Each tensor is
+ * cast to `dtype` as it is made, so a float16 large-v3 never holds its float32 weights at once.
  */
-export function randomWhisperSource(dims: WhisperDims, seed = 0): WhisperSource {
+export function randomWhisperSource(dims: WhisperDims, seed = 0, dtype: "float32" | "float16" = "float32"): WhisperSource {
   const rnd = mulberry32(seed);
   const spread = 0.02 * Math.sqrt(3);
-  const w = (shape: number[]) => tensor(shape, () => (rnd() * 2 - 1) * spread);
-  const ones = (n: number) => tensor([n], () => 1);
-  const zeros = (n: number) => tensor([n], () => 0);
+  const cast = (t: HostTensor) => (dtype === "float32" ? t : castFloat(t, dtype));
+  const w = (shape: number[]) => cast(tensor(shape, () => (rnd() * 2 - 1) * spread));
+  const ones = (n: number) => cast(tensor([n], () => 1));
+  const zeros = (n: number) => cast(tensor([n], () => 0));
   const t = new Map<string, HostTensor>();
   const block = (p: string, d: number, cross: boolean) => {
     const attn = (a: string) => {
@@ -94,9 +97,10 @@ export function benchModelCache(): string {
 
 /**
  * The MLX model directory of a random-weight architecture, generated on first use:
- * `<cache>/<arch>-<fp32|q4>-seed<seed>`. A directory whose config no longer matches is rebuilt.
+ * `<cache>/<arch>-<fp32|fp16|q4>-seed<seed>`. A directory whose config no longer matches is rebuilt.
+ * fp16 is how mlx-community ships the large models (and half the disk of fp32).
  */
-export function randomWhisperModel(arch: WhisperArchitecture, precision: "fp32" | "q4", options: { seed?: number; cacheDir?: string } = {}): string {
+export function randomWhisperModel(arch: WhisperArchitecture, precision: "fp32" | "fp16" | "q4", options: { seed?: number; cacheDir?: string } = {}): string {
   const seed = options.seed ?? 0;
   const dir = join(options.cacheDir ?? benchModelCache(), `${arch}-${precision}-seed${seed}`);
   const dims = WHISPER_ARCHITECTURES[arch];
@@ -105,13 +109,14 @@ export function randomWhisperModel(arch: WhisperArchitecture, precision: "fp32" 
     const c = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
     if (Object.entries(dims).every(([k, v]) => c[k] === v) && (precision === "fp32") === !c.quantization) return dir;
   }
-  const { config, tensors } = whisperToMlx(randomWhisperSource(dims, seed), "float32");
+  const dtype = precision === "fp16" ? "float16" : "float32";
+  const { config, tensors } = whisperToMlx(randomWhisperSource(dims, seed, dtype), dtype);
   convertModel({
     family: "whisper",
     torchNameOrPath: `random ${arch} (seed ${seed})`,
     source: { config: { ...config }, tensors },
     mlxPath: dir,
-    dtype: "float32",
+    dtype,
     quantize: precision === "q4" ? { bits: 4, groupSize: 64 } : undefined,
     force: true,
   });

@@ -21,11 +21,12 @@ import { runMicro } from "./workloads/micro.js";
 import { concatenateAudio, PipelineRunner, type PipelineModels, type PipelineResult } from "./workloads/pipeline.js";
 import { runDecodingComparison, type DecodingResult } from "./workloads/decoding.js";
 import { runLongFile, writeLoopedWav, type LongFileResult } from "./workloads/long-file.js";
+import { runLargeModels, type LargeModelResult } from "./workloads/large-model.js";
 
 /** Options of `runBench`. */
 export interface BenchOptions {
   mode: "quick" | "full";
-  /** Also time large-v3 dims (full mode; needs several GB). */
+  /** Also run large-v3 and large-v3-turbo dims on both engines, each step in a fresh process (needs ~10 GB and ~10 minutes). */
   large?: boolean;
   /** Also run a 2-hour file through the whole pipeline in a fresh process for its peak RSS (~5 min). */
   long?: boolean;
@@ -62,7 +63,7 @@ export function environment(repoRoot: string): Environment {
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
   const quick = o.mode === "quick";
-  const archs: WhisperArchitecture[] = quick ? ["tiny"] : ["tiny", "base", "small", ...(o.large ? (["large-v3"] as const) : [])];
+  const archs: WhisperArchitecture[] = quick ? ["tiny"] : ["tiny", "base", "small"];
   const steps = 3 + archs.length * 5 + 13;
   let done = 0;
   const progress = (what: string) => o.onProgress?.(what, done++, steps);
@@ -152,7 +153,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const after = calibrate();
   // The peak sgemm rate is the steadiest measure of the machine; medians move with its load.
   const gflops = Math.max(before.gflops.max, after.gflops.max);
-  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile);
+  const largeModels: LargeModelResult[] = [];
+  if (o.large) {
+    progress("large-v3 and large-v3-turbo dims (fresh processes)");
+    largeModels.push(...(await runLargeModels((w) => o.onProgress?.(w, done, steps))));
+  }
+  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels);
   const targets = evaluateTargets(figures, {
     "e2e/2h/peak-rss": "run with --long (a 2-hour file through the whole pipeline, ~5 minutes)",
   });
@@ -166,6 +172,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     pipeline,
     decoding,
     ...(longFile.length ? { longFile } : {}),
+    ...(largeModels.length ? { largeModels } : {}),
     wer,
     micro,
     baselines: baselineStatus(),

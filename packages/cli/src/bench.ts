@@ -22,7 +22,7 @@ const BASELINE = join(REPORTS, "baseline.json");
 const FLAGS = {
   quick: { kind: "switch", help: "CI-sized run: tiny dims only, fewer iterations (the default)" },
   full: { kind: "switch", help: "tiny, base and small dims, more iterations, a 10-minute end-to-end file" },
-  large: { kind: "switch", help: "with --full: also large-v3 dims (several GB of memory)" },
+  large: { kind: "switch", help: "also large-v3 and large-v3-turbo dims (random fp16 weights) on both engines: ONNX build (external data past 2 GiB) and one window each, in fresh processes with their peak RSS (~10 GB, ~10 minutes)" },
   long: { kind: "switch", help: "also a 2-hour file through the whole pipeline in a fresh process, for its peak RSS (~5 minutes)" },
   out: { kind: "string", default: null, help: "report directory (default reports/<date>-<machine>)" },
   check: { kind: "switch", help: "compare with the baseline; exit 1 naming each regression" },

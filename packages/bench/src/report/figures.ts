@@ -2,6 +2,7 @@
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
 import type { LongFileResult } from "../workloads/long-file.js";
+import type { LargeModelResult } from "../workloads/large-model.js";
 import type { DecodingResult } from "../workloads/decoding.js";
 import type { Figure, WerSplit } from "./types.js";
 
@@ -9,8 +10,13 @@ import type { Figure, WerSplit } from "./types.js";
 type Raw = Omit<Figure, "normalized"> & { best?: number };
 
 /** Builds the figure list; `gflops` is the run's calibration throughput. */
-export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = []): Figure[] {
+export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = []): Figure[] {
   const raw: Raw[] = [];
+  for (const l of large) {
+    if (l.task === "generate") continue;
+    raw.push({ id: `large/${l.arch}/${l.task}/peak-rss`, label: `${l.arch} dims, ${l.task}: peak RSS`, unit: "MiB", value: l.peakRssMib, better: "lower", gated: false });
+    raw.push({ id: `large/${l.arch}/${l.task}/seconds`, label: `${l.arch} dims, ${l.task}: wall time`, unit: "s", value: l.seconds, better: "lower", gated: false });
+  }
   for (const r of longFile) {
     const label = `2-hour file, whole pipeline (${r.engine === "onnx" ? "ONNX Runtime" : "MLX"})`;
     raw.push({ id: "e2e/2h/peak-rss", label: `${label}: peak RSS`, unit: "MiB", value: r.peakRssMib, better: "lower", gated: false });

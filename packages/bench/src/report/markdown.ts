@@ -39,6 +39,24 @@ export function renderMarkdown(r: BenchReport): string {
       return [d.engine === "onnx" ? "ONNX Runtime" : "MLX", d.decoding === "beam5" ? "beam 5" : "greedy", d.batchSize, d.chunks, f(d.asrSeconds, 2), f(d.rtf), g ? f(d.asrSeconds / g.asrSeconds, 2) : "–"];
     })), "");
   }
+  if (r.longFile?.length) {
+    out.push("## Long file (`--long`): a 2-hour recording through the whole pipeline in a fresh process", "");
+    out.push(table(["engine", "audio s", "wall s", "real-time factor", "segments", "words", "peak RSS MiB"], r.longFile.map((l) => [l.engine === "onnx" ? "ONNX Runtime" : "MLX", f(l.audioSeconds, 0), f(l.seconds, 1), f(l.audioSeconds / l.seconds), l.segments, l.words, f(l.peakRssMib, 0)])), "");
+  }
+  if (r.largeModels?.length) {
+    const gib = (b?: number) => (b === undefined ? "–" : `${f(b / 2 ** 30, 2)} GiB`);
+    out.push("## Large models (`--large`): random fp16 weights at large-v3 and large-v3-turbo dims, each step in a fresh process", "");
+    out.push(table(["dims", "step", "wall s", "peak RSS MiB", "sizes", "encoder ms/window", "decoder ms/step", "log-mel ms"], r.largeModels.map((l) => [
+      l.arch,
+      l.task,
+      f(l.seconds, 1),
+      f(l.peakRssMib, 0),
+      l.weightsBytes !== undefined ? `weights ${gib(l.weightsBytes)}` : l.graphBytes ? `encoder ${gib(l.graphBytes.encoder)}, decoder ${gib(l.graphBytes.decoder)}${l.external ? " (external data)" : ""}` : "",
+      l.encoderMs === undefined ? "" : f(l.encoderMs, 0),
+      l.decoderMsPerStep === undefined ? "" : f(l.decoderMsPerStep, 1),
+      l.melMs === undefined ? "" : f(l.melMs, 1),
+    ])), "");
+  }
   out.push("## WER (visible clips, VAD + batched ASR; beam-5 rows prefixed)", "");
   out.push(table(["split", "clips", "ref words", "ours", "reference (openai-whisper)", "ours, EnglishTextNormalizer", "reference, EnglishTextNormalizer"], r.wer.map((w) => [w.split, w.clips, w.refWords, pct(w.ours), pct(w.reference), pct(w.oursEnglish), pct(w.referenceEnglish)])), "");
   out.push("## Micro-benchmarks (tinybench)", "");

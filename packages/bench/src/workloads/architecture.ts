@@ -17,7 +17,7 @@ const SOT_SEQUENCE = [50258, 50259, 50359, 50363];
 /** Options of one architecture workload. */
 export interface ArchitectureOptions {
   arch: WhisperArchitecture;
-  precision: "fp32" | "q4";
+  precision: "fp32" | "fp16" | "q4";
   /** Encoder batch sizes to try; the fastest per window is the "best batch". */
   encoderBatches: number[];
   /** Decoder batch sizes. */
@@ -35,7 +35,7 @@ export interface ArchitectureResult {
   engine: "mlx" | "onnx";
   arch: WhisperArchitecture;
   /** MLX: fp32 or 4-bit weights (dequantised at load); ONNX Runtime: fp32, int8 or int4 linear layers. */
-  precision: "fp32" | "q4" | "int8" | "int4";
+  precision: "fp32" | "fp16" | "q4" | "int8" | "int4";
   /** Log-mel of one 30 s window, ms. */
   melMs: SampleStats;
   /** Encoder ms per 30 s window, by batch size. */

@@ -3,10 +3,10 @@
  * block) through the whole pipeline (VAD, batched ASR at WhisperX's defaults, alignment) in a
  * fresh Node process, as the CLI runs it, with that process's peak RSS (`VmHWM`, polled).
  */
-import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadAudio } from "@whisperx-mlx/core";
+import { runMeasuredChild } from "./measured-child.js";
 import type { PipelineModels } from "./pipeline.js";
 
 /** What one long-file run measured. */
@@ -48,36 +48,9 @@ export async function writeLoopedWav(source: string, seconds: number, dest: stri
   }
 }
 
-/** Peak RSS of a live process in MiB (Linux `/proc/<pid>/status` VmHWM), or 0 once it is gone. */
-function vmHwmMib(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Runs the pipeline over `file` in a child process and returns its peak RSS and output size. */
-export function runLongFile(models: PipelineModels, engine: "mlx" | "onnx", file: string, audioSeconds: number): Promise<LongFileResult> {
+export async function runLongFile(models: PipelineModels, engine: "mlx" | "onnx", file: string, audioSeconds: number): Promise<LongFileResult> {
   const child = fileURLToPath(new URL("./long-file-child.js", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn(process.execPath, [child, models.whisper, models.align, engine, file], { stdio: ["ignore", "pipe", "inherit"] });
-    let peak = 0;
-    const poll = setInterval(() => (peak = Math.max(peak, vmHwmMib(p.pid ?? -1))), 100);
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      // The child prints its own final VmHWM last, so the peak is exact even between polls.
-      peak = Math.max(peak, vmHwmMib(p.pid ?? -1));
-    });
-    p.on("error", reject);
-    p.on("close", (code) => {
-      clearInterval(poll);
-      if (code !== 0) return reject(new Error(`long-file run (${engine}) exited with ${code}`));
-      const r = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { peakRssMib: number; segments: number; words: number };
-      resolve({ engine, audioSeconds, peakRssMib: Math.max(peak, r.peakRssMib), seconds: (performance.now() - t0) / 1000, segments: r.segments, words: r.words });
-    });
-  });
+  const { result, seconds, peakRssMib } = await runMeasuredChild<{ peakRssMib: number; segments: number; words: number }>(child, [models.whisper, models.align, engine, file], `long-file run (${engine})`);
+  return { engine, audioSeconds, peakRssMib, seconds, segments: result.segments, words: result.words };
 }

@@ -18,9 +18,9 @@ function tile(t: ort.Tensor, b: number): ort.Tensor {
 }
 
 /** Runs the ONNX architecture workload (fp32 graphs, or int8 / int4 linear layers). */
-export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weights?: WeightFormat; encoderBatches: number[]; decoderBatches: number[]; steps: number; repeats: number; onProgress?: (what: string) => void }): Promise<ArchitectureResult> {
+export async function runOnnxArchitecture(o: { arch: WhisperArchitecture; weights?: WeightFormat; source?: "fp32" | "fp16"; encoderBatches: number[]; decoderBatches: number[]; steps: number; repeats: number; onProgress?: (what: string) => void }): Promise<ArchitectureResult> {
   o.onProgress?.(`onnx ${o.arch}: graphs`);
-  const model = await OnnxWhisperModel.load(onnxGraphDir(randomWhisperModel(o.arch, "fp32"), undefined, o.weights));
+  const model = await OnnxWhisperModel.load(onnxGraphDir(randomWhisperModel(o.arch, o.source ?? "fp32"), undefined, o.weights));
   try {
     const audio = new Float32Array(N_SAMPLES);
     for (let i = 0; i < audio.length; i++) audio[i] = 0.1 * Math.sin(i * 0.05) * Math.sin(i * 0.0007);
