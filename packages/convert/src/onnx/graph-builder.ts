@@ -50,7 +50,17 @@ export class GraphBuilder {
   constructor(
     readonly name: string,
     readonly weights: WeightFormat = "float32",
-  ) {}
+    /**
+     * A file to stream initializers of 1 KiB and more into as they are added (ONNX external
+     * data), so the builder never holds the graph's weights; `writeTo` must then be given the
+     * graph file whose name plus `.data` this is.
+     */
+    readonly externalData?: string,
+  ) {
+    if (externalData) this.sink = { fd: openSync(externalData, "w"), offset: 0, name: basename(externalData) };
+  }
+
+  private sink?: { fd: number; offset: number; name: string };
 
   private valueInfo(name: string, spec: ValueSpec): onnxProto.onnx.IValueInfoProto {
     return {
@@ -81,7 +91,11 @@ export class GraphBuilder {
   private addInitializer(name: string, t: HostTensor): string {
     const dataType = ONNX_TYPE[t.dtype as OnnxElemType];
     if (!dataType) throw new Error(`ONNX initializer '${name}': unsupported dtype ${t.dtype}`);
-    this.initializers.push({ name, dims: t.shape, dataType, rawData: t.data });
+    if (this.sink && t.data.length >= EXTERNAL_MIN_BYTES) {
+      this.initializers.push(externalTensor({ name, dims: t.shape, dataType }, t.data, this.sink));
+    } else {
+      this.initializers.push({ name, dims: t.shape, dataType, rawData: t.data });
+    }
     return name;
   }
 
@@ -155,43 +169,47 @@ export class GraphBuilder {
    * Returns the names of the files written.
    */
   writeTo(file: string, options: { external?: boolean } = {}): string[] {
+    if (this.sink) {
+      closeSync(this.sink.fd);
+      if (this.sink.name !== `${basename(file)}.data`) throw new Error(`ONNX graph '${this.name}': its external data ${this.sink.name} does not belong to ${basename(file)}`);
+      writeFileAll(file, this.encode(this.initializers));
+      return [basename(file), this.sink.name];
+    }
     const external = options.external ?? this.initializerBytes > EXTERNAL_DATA_THRESHOLD;
     if (!external) {
       writeFileAll(file, this.encode(this.initializers));
       return [basename(file)];
     }
-    const dataName = `${basename(file)}.data`;
-    const fd = openSync(`${file}.data`, "w");
+    const sink = { fd: openSync(`${file}.data`, "w"), offset: 0, name: `${basename(file)}.data` };
     const protos: onnxProto.onnx.ITensorProto[] = [];
     try {
-      let offset = 0;
       for (const t of this.initializers) {
         const raw = t.rawData;
-        if (!raw || raw.length < EXTERNAL_MIN_BYTES) {
-          protos.push(t);
-          continue;
-        }
-        const pad = (EXTERNAL_ALIGN - (offset % EXTERNAL_ALIGN)) % EXTERNAL_ALIGN;
-        if (pad) offset += writeSync(fd, new Uint8Array(pad));
-        protos.push({
-          name: t.name,
-          dims: t.dims,
-          dataType: t.dataType,
-          dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-          externalData: [
-            { key: "location", value: dataName },
-            { key: "offset", value: String(offset) },
-            { key: "length", value: String(raw.length) },
-          ],
-        });
-        offset += writeChunked(fd, raw);
+        protos.push(raw && raw.length >= EXTERNAL_MIN_BYTES ? externalTensor({ name: t.name, dims: t.dims, dataType: t.dataType }, raw, sink) : t);
       }
     } finally {
-      closeSync(fd);
+      closeSync(sink.fd);
     }
     writeFileAll(file, this.encode(protos));
-    return [basename(file), dataName];
+    return [basename(file), sink.name];
   }
+}
+
+/** Appends `data` to the external data file (page-aligned) and returns the tensor pointing at it. */
+function externalTensor(t: Pick<onnxProto.onnx.ITensorProto, "name" | "dims" | "dataType">, data: Uint8Array, sink: { fd: number; offset: number; name: string }): onnxProto.onnx.ITensorProto {
+  const pad = (EXTERNAL_ALIGN - (sink.offset % EXTERNAL_ALIGN)) % EXTERNAL_ALIGN;
+  if (pad) sink.offset += writeSync(sink.fd, new Uint8Array(pad));
+  const offset = sink.offset;
+  sink.offset += writeChunked(sink.fd, data);
+  return {
+    ...t,
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: "location", value: sink.name },
+      { key: "offset", value: String(offset) },
+      { key: "length", value: String(data.length) },
+    ],
+  };
 }
 
 /** Writes all of `bytes` at the file's current position, in pieces under 1 GiB. */

@@ -12,7 +12,7 @@ import type { Wav2Vec2Config } from "@whisperx-mlx/core";
 import { readMlxWhisperDir, whisperDimsOf, type WhisperDims } from "../families/whisper.js";
 import { openMlxWeightsFloat32, readMlxWeightsFloat32 } from "../readers/mlx-model.js";
 import type { HostTensor } from "../tensor.js";
-import type { WeightFormat } from "./graph-builder.js";
+import { EXTERNAL_DATA_THRESHOLD, type WeightFormat } from "./graph-builder.js";
 import { logMelGraph } from "./mel-graph.js";
 import { wav2vec2Graph } from "./wav2vec2-graph.js";
 import { whisperDecoderGraph, whisperEncoderGraph } from "./whisper-graphs.js";
@@ -46,6 +46,19 @@ export function readMlxWhisper(dir: string, only?: (name: string) => boolean): {
   const src = readMlxWhisperDir(dir, { dequantize: true, only });
   const dims = whisperDimsOf(src.config);
   return { dims, weights: src.tensors, sourceDtype: src.sourceDtype, weightsFile: src.weightsFile, alignmentHeads: src.alignmentHeads };
+}
+
+/**
+ * About how many bytes of float32 weights each Whisper graph holds: the encoder (convs, blocks,
+ * and every cross-attention's K/V projection) and the decoder (blocks, token embedding used twice).
+ */
+export function whisperGraphFloat32Bytes(d: WhisperDims): { encoder: number; decoder: number } {
+  const A = d.n_audio_state;
+  const T = d.n_text_state;
+  return {
+    encoder: 4 * (3 * A * d.n_mels + 3 * A * A + d.n_audio_layer * 12 * A * A + d.n_text_layer * 2 * T * T),
+    decoder: 4 * (2 * d.n_vocab * T + d.n_text_ctx * T + d.n_text_layer * 14 * T * T),
+  };
 }
 
 /**
@@ -83,9 +96,12 @@ export function convertMlxToOnnx(mlxDir: string, outDir: string, options: { forc
       const quantization = readMlxWhisperDir(mlxDir, { only: () => false }).config.quantization;
       logMelGraph(dims.n_mels).writeTo(join(tmp, "mel.onnx"));
       const weights = openMlxWeightsFloat32(mlxDir, quantization);
+      // A graph that will pass protobuf's limit streams its weights to disk as they are made.
+      const size = whisperGraphFloat32Bytes(dims);
+      const sinkFor = (graph: "encoder" | "decoder") => (options.externalData || size[graph] > EXTERNAL_DATA_THRESHOLD ? join(tmp, `${graph}.onnx.data`) : undefined);
       try {
-        whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16", weights: weightFormat }).writeTo(join(tmp, "encoder.onnx"), external);
-        whisperDecoderGraph(dims, weights, { weights: weightFormat }).writeTo(join(tmp, "decoder.onnx"), external);
+        whisperEncoderGraph(dims, weights, { roundPositionsToHalf: sourceDtype === "float16", weights: weightFormat, externalData: sinkFor("encoder") }).writeTo(join(tmp, "encoder.onnx"), external);
+        whisperDecoderGraph(dims, weights, { weights: weightFormat, externalData: sinkFor("decoder") }).writeTo(join(tmp, "decoder.onnx"), external);
       } finally {
         weights.close();
       }

@@ -81,8 +81,8 @@ function mlp(g: GraphBuilder, w: Weights, x: string, b: string): string {
 }
 
 /** The encoder graph with the cross-attention K/V precompute fused in. */
-export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean; weights?: WeightFormat } = {}): GraphBuilder {
-  const g = new GraphBuilder("whisper_encoder", options.weights);
+export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { roundPositionsToHalf?: boolean; weights?: WeightFormat; externalData?: string } = {}): GraphBuilder {
+  const g = new GraphBuilder("whisper_encoder", options.weights, options.externalData);
   const D = dims.n_audio_state;
   const H = dims.n_audio_head;
   const mel = g.input("mel", { type: "float32", shape: ["batch", dims.n_mels, 3000] });
@@ -119,8 +119,8 @@ export function whisperEncoderGraph(dims: WhisperDims, w: Weights, options: { ro
 }
 
 /** One decoder step with a self-attention KV cache. */
-export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { weights?: WeightFormat } = {}): GraphBuilder {
-  const g = new GraphBuilder("whisper_decoder", options.weights);
+export function whisperDecoderGraph(dims: WhisperDims, w: Weights, options: { weights?: WeightFormat; externalData?: string } = {}): GraphBuilder {
+  const g = new GraphBuilder("whisper_decoder", options.weights, options.externalData);
   const D = dims.n_text_state;
   const H = dims.n_text_head;
   const dh = D / H;
