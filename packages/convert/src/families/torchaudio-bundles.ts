@@ -23,6 +23,9 @@ export interface TorchaudioBundle {
   removeAuxAxis: number[];
 }
 
+/** The label set of torchaudio's LibriSpeech-960h ASR bundles (index = CTC output row after the dropped aux rows). */
+export const TORCHAUDIO_960H_LABELS: string[] = ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"];
+
 /** The bundles by torchaudio name. */
 export const TORCHAUDIO_BUNDLES: Readonly<Record<string, TorchaudioBundle>> = {
   WAV2VEC2_ASR_BASE_960H: {
@@ -30,7 +33,7 @@ export const TORCHAUDIO_BUNDLES: Readonly<Record<string, TorchaudioBundle>> = {
     heads: 12,
     layerNormFirst: false,
     normalizeWaveform: false,
-    labels: ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"],
+    labels: TORCHAUDIO_960H_LABELS,
     removeAuxAxis: [1, 2, 3],
   },
   WAV2VEC2_ASR_LARGE_960H: {
@@ -38,7 +41,7 @@ export const TORCHAUDIO_BUNDLES: Readonly<Record<string, TorchaudioBundle>> = {
     heads: 16,
     layerNormFirst: false,
     normalizeWaveform: false,
-    labels: ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"],
+    labels: TORCHAUDIO_960H_LABELS,
     removeAuxAxis: [1, 2, 3],
   },
   WAV2VEC2_ASR_LARGE_LV60K_960H: {
@@ -46,7 +49,7 @@ export const TORCHAUDIO_BUNDLES: Readonly<Record<string, TorchaudioBundle>> = {
     heads: 16,
     layerNormFirst: true,
     normalizeWaveform: true,
-    labels: ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"],
+    labels: TORCHAUDIO_960H_LABELS,
     removeAuxAxis: [1, 2, 3],
   },
   VOXPOPULI_ASR_BASE_10K_DE: {

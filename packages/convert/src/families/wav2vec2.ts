@@ -17,10 +17,10 @@ import { findHfWeights } from "../readers/safetensors.js";
 import { readStateDict } from "../readers/state-dict.js";
 import { fromFloat32, permute, toFloat32, type HostTensor } from "../tensor.js";
 import type { Wav2Vec2Config } from "@whisperx-mlx/core";
-import { torchaudioBundleOfFile } from "./torchaudio-bundles.js";
+import { TORCHAUDIO_960H_LABELS, torchaudioBundleOfFile } from "./torchaudio-bundles.js";
 
-/** torchaudio's `WAV2VEC2_ASR_BASE_960H` labels (blank '-' at 0, word delimiter '|' at 1). */
-export const TORCHAUDIO_960H_LABELS = ["-", "|", "E", "T", "A", "O", "N", "I", "H", "S", "R", "D", "L", "U", "M", "W", "C", "F", "G", "Y", "P", "B", "V", "K", "'", "X", "J", "Q", "Z"];
+/** torchaudio's 960h label set (blank '-' at 0, word delimiter '|' at 1), defined with the bundles. */
+export { TORCHAUDIO_960H_LABELS };
 
 /** `config.json` of a converted wav2vec2 model (the type lives in core, shared with the runtime). */
 export type { Wav2Vec2Config };
