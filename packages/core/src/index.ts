@@ -2,6 +2,8 @@ export * from "./types.js";
 export * from "./audio/constants.js";
 export * from "./audio/wav.js";
 export * from "./audio/load-audio.js";
+export * from "./audio/audio-samples.js";
+export * from "./audio/wav-file-audio.js";
 export * from "./tokenizer/languages.js";
 export * from "./tokenizer/whisper-tokenizer.js";
 export * from "./decoding/options.js";

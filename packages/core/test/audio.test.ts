@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AudioLoadError, decodeWav, loadAudio, openAudio } from "../src/index.js";
+import { audioRange, AudioLoadError, decodeWav, loadAudio, loadPcm16, openAudio, openAudioSamples, Pcm16Audio, toFloat32Array, WavFileAudio } from "../src/index.js";
 import { SHARED, SYNTH } from "./shared.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "audio-test-"));
@@ -92,6 +92,24 @@ describe("WAV decoding", () => {
     expect(mp3.length / 16000).toBeLessThan(11.5);
     const flac = await loadAudio(`${SHARED}/fixtures/audio/misc/jfk-44k-stereo.flac`);
     expect(Math.abs(flac.length - mp3.length)).toBeLessThan(2000);
+  });
+  it("loadPcm16 and openAudioSamples keep loadAudio's samples (a WAV read in place, ffmpeg's output as 16-bit PCM), read back by range", async () => {
+    const inputs = [`${SYNTH}/audio/eval_003.wav`, `${SHARED}/fixtures/audio/misc/jfk.mp3`, `${SYNTH}/audio/longform_000.wav`];
+    expect(await openAudioSamples(inputs[0])).toBeInstanceOf(WavFileAudio);
+    expect(await openAudioSamples(inputs[1])).toBeInstanceOf(Pcm16Audio);
+    for (const f of inputs) {
+      const float = await loadAudio(f);
+      const opened = await openAudioSamples(f);
+      expect(toFloat32Array(opened)).toEqual(float);
+      // In and out of the cached block, across its end, and longer than a block.
+      for (const [b, e] of [[0, 512], [512, 1024], [1_048_000, 1_049_000], [1_000_000, 2_500_000], [-10, float.length + 5], [7, 3]]) expect(opened.subarray(b, e)).toEqual(float.subarray(b, e));
+      const pcm = new Pcm16Audio(await loadPcm16(f));
+      expect(pcm.length).toBe(float.length);
+      expect(toFloat32Array(pcm)).toEqual(float);
+      expect(pcm.subarray(1000, 1100)).toEqual(float.subarray(1000, 1100));
+      expect(audioRange(pcm, 500, 20000).subarray(100, 200)).toEqual(float.subarray(600, 700));
+      expect(pcm.subarray(float.length - 5, float.length + 100).length).toBe(5);
+    }
   });
   it("streams a 2.5 GiB WAV (sparse) with peak RSS under 300 MiB", () => {
     const big = join(tmp, "big.wav");

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { getSpeechTimestamps, loadAudio, mergeChunks, SileroVadOnnx, speechToChunks } from "../src/index.js";
 // The worker thread runs compiled JavaScript, so the service is tested from the build.
-import { VadService, VadWorkerError } from "../dist/index.js";
+import { Pcm16Audio, toFloat32Array, VadService, VadWorkerError, WavFileAudio } from "../dist/index.js";
 import { SHARED, SYNTH } from "./shared.js";
 
 interface ClipRef { file: string; num_samples: number; speech_timestamps: { start: number; end: number }[]; speech_probs: number[] }
@@ -85,12 +85,17 @@ describe("VadService (worker thread)", () => {
     expect(r.audio.length).toBe(176000);
     expect(r.timestamps).toEqual(ref.clips["misc/jfk"].speech_timestamps);
     await expect(svc.crashWorkerForTest()).rejects.toThrow(VadWorkerError);
-    const copy = Float32Array.from(r.audio);
+    expect(r.audio).toBeInstanceOf(WavFileAudio); // a 16 kHz 16-bit WAV is read in place
+    const copy = toFloat32Array(r.audio).slice();
+    expect(copy).toEqual(await loadAudio(`${SHARED}/fixtures/audio/misc/jfk.wav`));
     const again = await svc.detect(copy);
     expect(copy.byteLength).toBe(0); // transferred, not copied
     expect(again.audio.length).toBe(176000);
     expect(again.timestamps).toEqual(ref.clips["misc/jfk"].speech_timestamps);
     expect(svc.starts).toBe(2);
+    const mp3 = await svc.loadAndDetect(`${SHARED}/fixtures/audio/misc/jfk.mp3`, { maxSpeechDurationS: 30 });
+    expect(mp3.audio).toBeInstanceOf(Pcm16Audio); // anything else: ffmpeg's 16-bit output, transferred
+    expect(toFloat32Array(mp3.audio)).toEqual(await loadAudio(`${SHARED}/fixtures/audio/misc/jfk.mp3`));
     await expect(svc.loadAndDetect("/nonexistent.wav", {})).rejects.toThrow(/nonexistent\.wav: no such file/);
     await svc.close();
   });

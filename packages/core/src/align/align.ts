@@ -5,7 +5,8 @@
  * Text is indexed by code point, as Python indexes it.
  */
 import { SAMPLE_RATE } from "../audio/constants.js";
-import { loadAudio } from "../audio/load-audio.js";
+import type { AudioSamples } from "../audio/audio-samples.js";
+import { openAudioSamples } from "../audio/load-audio.js";
 import type { Segment, Word } from "../types.js";
 import { numpyRound3, pandasMean, pythonRound3 } from "../util/python-numerics.js";
 import { interpolateNans, type InterpolateMethod } from "./interpolate.js";
@@ -110,8 +111,8 @@ const maxOf = (xs: (number | undefined)[]) => (known(xs).length ? Math.max(...kn
  * Aligns transcript segments to audio (16 kHz samples, or a file decoded as `loadAudio` does),
  * with WhisperX's argument order. Returns sentence sub-segments and all words.
  */
-export async function align(segments: readonly Segment[], model: AlignModel, audioOrPath: Float32Array | string, options: AlignOptions = {}): Promise<AlignedResult> {
-  const audio = typeof audioOrPath === "string" ? await loadAudio(audioOrPath) : audioOrPath;
+export async function align(segments: readonly Segment[], model: AlignModel, audioOrPath: AudioSamples | string, options: AlignOptions = {}): Promise<AlignedResult> {
+  const audio = typeof audioOrPath === "string" ? await openAudioSamples(audioOrPath) : audioOrPath;
   const lang = options.language ?? model.language ?? "en";
   const noSpaces = LANGUAGES_WITHOUT_SPACES.has(lang);
   const method = options.interpolateMethod ?? "nearest";

@@ -6,19 +6,13 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { AudioLoadError } from "./audio-error.js";
+import { Pcm16Audio, type AudioSamples } from "./audio-samples.js";
 import { SAMPLE_RATE } from "./constants.js";
+import { WavFileAudio } from "./wav-file-audio.js";
 import { checkWavEncoding, isWav, parseWavHeader, WavFormatError, type WavHeader } from "./wav.js";
 
-/** An audio input that could not be read or decoded. */
-export class AudioLoadError extends Error {
-  constructor(
-    readonly file: string,
-    problem: string,
-  ) {
-    super(`${file}: ${problem}`);
-    this.name = "AudioLoadError";
-  }
-}
+export { AudioLoadError };
 
 /** Samples per block a stream yields from a WAV file (4 MiB of int16). */
 const WAV_BLOCK_SAMPLES = 1 << 21;
@@ -40,39 +34,84 @@ export interface AudioStream extends AsyncIterable<Float32Array> {
  * thrown while iterating.
  */
 export function openAudio(input: string, sampleRate = SAMPLE_RATE): AudioStream {
-  if (isStreamInput(input)) return ffmpegStream(input, sampleRate);
-  const wav = directWav(input, sampleRate);
-  if (wav) return wav;
-  return ffmpegStream(input, sampleRate);
+  const pcm = openPcm16(input, sampleRate);
+  return {
+    length: pcm.length,
+    async *[Symbol.asyncIterator]() {
+      for await (const block of pcm) yield new Pcm16Audio(block).subarray(0);
+    },
+  };
+}
+
+/** 16 kHz mono 16-bit PCM, block by block: a WAV read directly, or ffmpeg's output. */
+function openPcm16(input: string, sampleRate: number): AsyncIterable<Int16Array> & { readonly length?: number } {
+  if (!isStreamInput(input)) {
+    const wav = directWav(input, sampleRate);
+    if (wav) return wav;
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const piece of ffmpegPcm(input, sampleRate)) yield new Int16Array(piece.buffer, piece.byteOffset, piece.length >> 1);
+    },
+  };
 }
 
 /** Loads a whole input as 16 kHz mono float32 (WhisperX's `load_audio`). */
 export async function loadAudio(input: string, sampleRate = SAMPLE_RATE): Promise<Float32Array> {
+  const blocks = openPcm16(input, sampleRate);
+  if (blocks.length !== undefined) {
+    // The length is known: fill one array, no second copy.
+    const out = new Float32Array(blocks.length);
+    let n = 0;
+    for await (const block of blocks) {
+      for (let i = 0; i < block.length; i++) out[n + i] = block[i] / 32768;
+      n += block.length;
+    }
+    return out;
+  }
+  return new Pcm16Audio(await loadPcm16(input, sampleRate)).subarray(0);
+}
+
+/**
+ * An input's samples as the pipeline keeps them: a 16 kHz 16-bit mono WAV is read in place
+ * (`WavFileAudio`, nothing loaded); anything else is decoded by ffmpeg into memory as 16-bit PCM
+ * (`Pcm16Audio`). Both read exactly the samples `loadAudio` returns.
+ */
+export async function openAudioSamples(input: string, sampleRate = SAMPLE_RATE): Promise<AudioSamples> {
   if (!isStreamInput(input)) {
     const wav = directWav(input, sampleRate);
-    if (wav) {
-      // The length is known: fill one array, no second copy.
-      const out = new Float32Array(wav.length);
-      let n = 0;
-      for await (const block of wav) {
-        out.set(block, n);
-        n += block.length;
-      }
-      return out;
+    if (wav) return new WavFileAudio({ file: input, dataOffset: wav.dataOffset, length: wav.length });
+  }
+  return new Pcm16Audio(await loadPcm16(input, sampleRate));
+}
+
+/**
+ * Loads a whole input as 16 kHz mono 16-bit PCM: `loadAudio`'s samples times 32768, in half the
+ * memory. The pipeline keeps decoded files this way (`Pcm16Audio`).
+ */
+export async function loadPcm16(input: string, sampleRate = SAMPLE_RATE): Promise<Int16Array> {
+  const blocks = openPcm16(input, sampleRate);
+  if (blocks.length !== undefined) {
+    const out = new Int16Array(blocks.length);
+    let n = 0;
+    for await (const block of blocks) {
+      out.set(block, n);
+      n += block.length;
     }
+    return out;
   }
-  // ffmpeg's int16 output is kept as it comes (half the size of float32) and converted once.
-  const pieces: Buffer[] = [];
-  let bytes = 0;
-  for await (const piece of ffmpegPcm(input, sampleRate)) {
+  // ffmpeg's pieces are kept as they come and joined once.
+  const pieces: Int16Array[] = [];
+  let samples = 0;
+  for await (const piece of blocks) {
     pieces.push(piece);
-    bytes += piece.length;
+    samples += piece.length;
   }
-  const out = new Float32Array(bytes >> 1);
+  const out = new Int16Array(samples);
   let n = 0;
   for (const piece of pieces) {
-    const pcm = new Int16Array(piece.buffer, piece.byteOffset, piece.length >> 1);
-    for (let i = 0; i < pcm.length; i++) out[n++] = pcm[i] / 32768;
+    out.set(piece, n);
+    n += piece.length;
   }
   return out;
 }
@@ -81,7 +120,7 @@ export async function loadAudio(input: string, sampleRate = SAMPLE_RATE): Promis
  * A WAV file ffmpeg would pass through unchanged (16-bit mono PCM at the target rate), read
  * directly; undefined for anything else. Throws for missing, unreadable or malformed files.
  */
-function directWav(file: string, sampleRate: number): (AudioStream & { length: number }) | undefined {
+function directWav(file: string, sampleRate: number): (AsyncIterable<Int16Array> & { length: number; dataOffset: number }) | undefined {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -100,6 +139,7 @@ function directWav(file: string, sampleRate: number): (AudioStream & { length: n
   const length = Math.floor(dataBytes / 2);
   return {
     length,
+    dataOffset,
     async *[Symbol.asyncIterator]() {
       const buf = Buffer.alloc(WAV_BLOCK_SAMPLES * 2);
       let fd: number;
@@ -113,11 +153,9 @@ function directWav(file: string, sampleRate: number): (AudioStream & { length: n
           const want = Math.min(WAV_BLOCK_SAMPLES, length - done);
           const got = readSync(fd, buf, 0, want * 2, dataOffset + done * 2) >> 1;
           if (got === 0) break;
-          const pcm = new Int16Array(buf.buffer, buf.byteOffset, got);
-          const block = new Float32Array(got);
-          for (let i = 0; i < got; i++) block[i] = pcm[i] / 32768;
           done += got;
-          yield block;
+          // A copy: the read buffer is reused for the next block.
+          yield new Int16Array(buf.buffer, buf.byteOffset, got).slice();
         }
       } finally {
         closeSync(fd);
@@ -146,20 +184,6 @@ function directWavHeader(file: string, fd: number, sampleRate: number): WavHeade
   }
   const passThrough = header.format === 1 && header.bitsPerSample === 16 && header.channels === 1 && header.sampleRate === sampleRate;
   return passThrough ? header : undefined;
-}
-
-/** ffmpeg's decoded audio as float32 blocks. */
-function ffmpegStream(input: string, sampleRate: number): AudioStream {
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const piece of ffmpegPcm(input, sampleRate)) {
-        const pcm = new Int16Array(piece.buffer, piece.byteOffset, piece.length >> 1);
-        const block = new Float32Array(pcm.length);
-        for (let i = 0; i < pcm.length; i++) block[i] = pcm[i] / 32768;
-        yield block;
-      }
-    },
-  };
 }
 
 /**

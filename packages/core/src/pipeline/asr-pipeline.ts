@@ -3,7 +3,8 @@
  * Whisper decoding, or openai-whisper's sequential 30 s windows when VAD is off. One object per
  * loaded model; the CLI, the bench, and every later consumer call this.
  */
-import { loadAudio } from "../audio/load-audio.js";
+import { toFloat32Array, type AudioSamples } from "../audio/audio-samples.js";
+import { openAudioSamples } from "../audio/load-audio.js";
 import { SAMPLE_RATE } from "../audio/constants.js";
 import type { WhisperBackend } from "../transcribe/backend.js";
 import { transcribe as transcribeSequential } from "../transcribe/transcribe.js";
@@ -60,7 +61,7 @@ export interface TranscribeCallOptions {
 
 /** The outcome of one file of `transcribeFiles`; a failure's message starts with the file's name. */
 export type FileTranscription =
-  | { file: string; ok: true; audio: Float32Array; result: TranscriptionResult; seconds: number; warnings: string[] }
+  | { file: string; ok: true; audio: AudioSamples; result: TranscriptionResult; seconds: number; warnings: string[] }
   | { file: string; ok: false; error: Error };
 
 /** Audio decoded (and, with the worker VAD, segmented) ahead of transcription. */
@@ -115,29 +116,30 @@ export class AsrPipeline {
   }
 
   /** Speech of in-memory audio as WhisperX chunks of at most `chunkSize` seconds. */
-  async detectSpeech(audio: Float32Array, chunkSize = this.vadOptions.chunkSize): Promise<VadChunk[]> {
+  async detectSpeech(audio: AudioSamples, chunkSize = this.vadOptions.chunkSize): Promise<VadChunk[]> {
     return (await this.chunksOf({ audio }, chunkSize)).chunks;
   }
 
-  private async chunksOf(input: VadResult, chunkSize: number): Promise<{ audio: Float32Array; chunks: VadChunk[] }> {
+  private async chunksOf(input: VadResult, chunkSize: number): Promise<{ audio: AudioSamples; chunks: VadChunk[] }> {
     const options = this.speechOptions(chunkSize);
     const audio = input.audio;
     let timestamps = input.timestamps;
     if (!timestamps) {
       if (this.config.speechModel) timestamps = getSpeechTimestamps(await this.config.speechModel.speechProbabilities(audio), audio.length, options);
-      else ({ timestamps } = await this.worker.detect(audio.slice(), options)); // a copy: the worker takes ownership of what it is sent
+      // A float32 copy: the worker takes ownership of what it is sent.
+      else ({ timestamps } = await this.worker.detect(audio instanceof Float32Array ? audio.slice() : toFloat32Array(audio), options));
     }
     return { audio, chunks: speechToChunks(timestamps ?? [], SAMPLE_RATE, chunkSize) };
   }
 
   /**
-   * Transcribes one input: a path (decoded as WhisperX's `load_audio` does) or 16 kHz mono
-   * samples. Returns WhisperX's result: one segment per VAD chunk (`start`, `end`, `text`,
+   * Transcribes one input: a path (decoded as WhisperX's `load_audio` does; see `openAudioSamples`)
+   * or 16 kHz mono samples. Returns WhisperX's result: one segment per VAD chunk (`start`, `end`, `text`,
    * `tokens`, `avg_logprob`), or openai-whisper's segments when VAD is off.
    */
-  async transcribe(audio: Float32Array | string, options: TranscribeCallOptions = {}): Promise<TranscriptionResult> {
+  async transcribe(audio: AudioSamples | string, options: TranscribeCallOptions = {}): Promise<TranscriptionResult> {
     const chunkSize = options.chunkSize ?? this.vadOptions.chunkSize;
-    const input: VadResult = typeof audio === "string" ? (this.vadMethod === "silero" ? await this.prepareFile(audio, chunkSize).prepared : { audio: await loadAudio(audio) }) : { audio };
+    const input: VadResult = typeof audio === "string" ? (this.vadMethod === "silero" ? await this.prepareFile(audio, chunkSize).prepared : { audio: await openAudioSamples(audio) }) : { audio };
     return this.transcribePrepared(input, options);
   }
 
@@ -152,9 +154,10 @@ export class AsrPipeline {
   }
 
   /** openai-whisper's sequential path over 30 s windows (with its fallback, prompts and optional DTW word times). */
-  private async transcribeWindows(audio: Float32Array, options: TranscribeCallOptions): Promise<TranscriptionResult> {
+  private async transcribeWindows(audio: AudioSamples, options: TranscribeCallOptions): Promise<TranscriptionResult> {
     const asr = this.asrOptions;
-    const r = await transcribeSequential(this.backend, audio, {
+    // openai-whisper's log-mel covers the whole file at once.
+    const r = await transcribeSequential(this.backend, toFloat32Array(audio), {
       ...this.search(),
       language: options.language ?? this.config.language,
       task: options.task ?? this.config.task,
@@ -181,7 +184,7 @@ export class AsrPipeline {
    * The batched ASR stage alone: each chunk cut from `audio` and decoded without timestamps,
    * `batchSize` at a time, into one segment (WhisperX's `transcribe` after its VAD).
    */
-  async transcribeChunks(audio: Float32Array, chunks: readonly VadChunk[], options: TranscribeCallOptions = {}): Promise<TranscriptionResult> {
+  async transcribeChunks(audio: AudioSamples, chunks: readonly VadChunk[], options: TranscribeCallOptions = {}): Promise<TranscriptionResult> {
     const language = options.language ?? this.config.language;
     if (chunks.length === 0) {
       if (language !== undefined) return { segments: [], language };
@@ -209,7 +212,7 @@ export class AsrPipeline {
   }
 
   /** The spoken language of the first 30 s of `audio`, with every language's probability. */
-  detectLanguage(audio: Float32Array): Promise<LanguageDetection> {
+  detectLanguage(audio: AudioSamples): Promise<LanguageDetection> {
     return detectLanguage(this.backend, audio);
   }
 

@@ -1,3 +1,4 @@
+import type { AudioSamples } from "../audio/audio-samples.js";
 import type { LogitRules } from "../decoding/logit-rules.js";
 import type { DecodeStrategy } from "../decoding/run-decoding.js";
 import type { WhisperDims } from "../types.js";
@@ -44,7 +45,7 @@ export interface WhisperBackend {
    * batched pipeline does. Requires rules without timestamps. Results are in chunk order and do
    * not depend on the batch size. `onProgress` hears the chunks done after each batch.
    */
-  decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]>;
+  decodeChunks(chunks: readonly AudioSamples[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]>;
   /**
    * For cross-attention DTW: runs the decoder on `tokens` over the window [seek, seek + size),
    * and returns the alignment heads' cross-attention (softmax over the window's first size/2

@@ -2,6 +2,7 @@
  * Spoken-language detection on the first 30 s (openai-whisper's `detect_language`): the decoder's
  * logits after `<|startoftranscript|>`, over the language tokens only, softmaxed (in float64).
  */
+import type { AudioSamples } from "../audio/audio-samples.js";
 import { N_SAMPLES } from "../audio/constants.js";
 import { WhisperTokenizer } from "../tokenizer/whisper-tokenizer.js";
 import type { MelHandle, WhisperBackend } from "./backend.js";
@@ -29,9 +30,9 @@ export async function detectLanguageOfMel(backend: WhisperBackend, mel: MelHandl
 }
 
 /** Detection on the first 30 s of 16 kHz audio (WhisperX's `detect_language`). */
-export async function detectLanguage(backend: WhisperBackend, audio: Float32Array): Promise<LanguageDetection> {
+export async function detectLanguage(backend: WhisperBackend, audio: AudioSamples): Promise<LanguageDetection> {
   if (backend.dims.n_vocab < 51865) return { language: "en", probability: 1, probabilities: { en: 1 } };
-  const head = audio.subarray(0, N_SAMPLES);
+  const head = audio.subarray(0, Math.min(N_SAMPLES, audio.length));
   const mel = await backend.melSpectrogram(head, N_SAMPLES - head.length);
   try {
     return await detectLanguageOfMel(backend, mel, 0);

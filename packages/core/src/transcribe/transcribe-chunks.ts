@@ -3,6 +3,7 @@
  * (`audio[int(start·sr):int(end·sr)]`), decoded greedily without timestamps, and becomes one
  * segment {text, start, end, avg_logprob} with times rounded to milliseconds.
  */
+import { audioRange, type AudioSamples } from "../audio/audio-samples.js";
 import { N_SAMPLES, SAMPLE_RATE } from "../audio/constants.js";
 import { buildLogitRules } from "../decoding/logit-rules.js";
 import { DEFAULT_DECODING_OPTIONS } from "../decoding/options.js";
@@ -35,7 +36,7 @@ export interface ChunkTranscribeOptions extends SearchOptions {
 export const roundMs = pythonRound3;
 
 /** Transcribes VAD chunks of one file in batches. */
-export async function transcribeChunks(backend: WhisperBackend, audio: Float32Array, chunks: readonly VadChunk[], options: ChunkTranscribeOptions = {}): Promise<TranscriptionResult> {
+export async function transcribeChunks(backend: WhisperBackend, audio: AudioSamples, chunks: readonly VadChunk[], options: ChunkTranscribeOptions = {}): Promise<TranscriptionResult> {
   const detection = options.language === undefined && chunks.length ? await detectLanguage(backend, audio) : undefined;
   const language = options.language ?? detection?.language ?? "en";
   if (chunks.length === 0) return { segments: [], language };
@@ -57,7 +58,11 @@ export async function transcribeChunks(backend: WhisperBackend, audio: Float32Ar
     backend.dims.n_text_ctx,
     backend.dims.n_audio_ctx,
   );
-  const pieces = chunks.map((c) => audio.subarray(Math.trunc(c.start * SAMPLE_RATE), Math.trunc(c.end * SAMPLE_RATE)).subarray(0, N_SAMPLES));
+  const pieces = chunks.map((c) => {
+    const start = Math.trunc(c.start * SAMPLE_RATE);
+    // Views: a decoded file's samples are converted batch by batch, in the backend.
+    return audioRange(audio, start, Math.min(Math.trunc(c.end * SAMPLE_RATE), start + N_SAMPLES));
+  });
   const temperature = options.temperature ?? 0;
   const raw = await backend.decodeChunks(pieces, rules, { ...searchStrategy(options, temperature), sampleLen: Math.floor(backend.dims.n_text_ctx / 2), batchSize: options.batchSize ?? 8, onProgress: options.onProgress });
   const segments: Segment[] = raw.map((r, i) => ({

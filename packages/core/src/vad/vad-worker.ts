@@ -1,10 +1,13 @@
 /**
- * The VAD worker thread: decodes a file (or takes transferred samples), runs Silero on
- * onnxruntime-node in this thread (one ORT thread, never MLX's), and transfers the samples back
- * with the speech timestamps. Loaded by `VadService`.
+ * The VAD worker thread: opens a file as `openAudioSamples` does (a WAV read in place, anything
+ * else decoded to 16-bit PCM) or takes transferred float32 samples, runs Silero on
+ * onnxruntime-node in this thread (one ORT thread, never MLX's), and hands the samples back with
+ * the speech timestamps: a WAV's location, or the decoded samples transferred. Loaded by `VadService`.
  */
 import { parentPort } from "node:worker_threads";
-import { loadAudio } from "../audio/load-audio.js";
+import { Pcm16Audio, type AudioSamples } from "../audio/audio-samples.js";
+import { openAudioSamples } from "../audio/load-audio.js";
+import { WavFileAudio } from "../audio/wav-file-audio.js";
 import { SileroVadOnnx } from "./silero-onnx.js";
 import { getSpeechTimestamps, type SpeechTimestamp, type SpeechTimestampOptions } from "./speech-timestamps.js";
 import type { VadRequest, VadResponse } from "./vad-service.js";
@@ -12,7 +15,7 @@ import type { VadRequest, VadResponse } from "./vad-service.js";
 const models = new Map<string, Promise<SileroVadOnnx>>();
 
 async function handle(req: VadRequest): Promise<VadResponse> {
-  const audio = req.audio ?? (await loadAudio(req.file as string));
+  const audio: AudioSamples = req.audio ?? (await openAudioSamples(req.file as string));
   let timestamps: SpeechTimestamp[] | undefined;
   if (req.detect) {
     const key = req.modelPath ?? "";
@@ -24,13 +27,18 @@ async function handle(req: VadRequest): Promise<VadResponse> {
     const probs = await (await model).speechProbabilities(audio, 16000);
     timestamps = getSpeechTimestamps(probs, audio.length, req.options as SpeechTimestampOptions);
   }
-  return { id: req.id, audio, timestamps };
+  if (audio instanceof WavFileAudio) return { id: req.id, wav: audio.location, timestamps };
+  if (audio instanceof Pcm16Audio) return { id: req.id, pcm: audio.pcm, timestamps };
+  return { id: req.id, audio: req.audio, timestamps };
 }
 
 parentPort?.on("message", (req: VadRequest) => {
   if (req.crash) process.exit(3); // for tests of worker restarts
   handle(req).then(
-    (res) => parentPort?.postMessage(res, [res.audio!.buffer as ArrayBuffer]),
+    (res) => {
+      const samples = res.pcm ?? res.audio;
+      parentPort?.postMessage(res, samples ? [samples.buffer as ArrayBuffer] : []);
+    },
     (e: Error) => parentPort?.postMessage({ id: req.id, error: e.message } satisfies VadResponse),
   );
 });

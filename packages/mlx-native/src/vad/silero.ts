@@ -6,6 +6,7 @@
  * projection of the LSTM cell is one matmul; only the recurrence h, c ← cell(x_i, h, c) is
  * sequential. The output head (ReLU → 1×1 conv → sigmoid) runs batched at the end.
  */
+import type { AudioSamples } from "@whisperx-mlx/core";
 import type * as mlxTypes from "../mlx-binding.js";
 import { toMlx } from "../npy.js";
 import { loadMlx, type MlxCore } from "../runtime.js";
@@ -64,7 +65,7 @@ export class SileroVadMlx {
   }
 
   /** Speech probability of every window (the same windows as silero-vad's `speech_probs`). */
-  async speechProbabilities(audio: Float32Array): Promise<Float32Array> {
+  async speechProbabilities(audio: AudioSamples): Promise<Float32Array> {
     const mx = this.mx;
     const win = this.config.window_size_samples;
     const ctx = this.config.context_size_samples;
@@ -72,7 +73,7 @@ export class SileroVadMlx {
     if (n === 0) return new Float32Array(0);
     // zeros(ctx) ‖ audio ‖ zero padding to n windows
     const padded = new Float32Array(ctx + n * win);
-    padded.set(audio, ctx);
+    padded.set(audio.subarray(0, audio.length), ctx);
     const x = toMlx(mx, padded);
     const frames = mx.asStrided(x, [n, ctx + win], [win, 1], 0);
     // reflect-pad 64 (32) samples on the right of each window

@@ -165,10 +165,10 @@ export class MlxWhisperBackend implements WhisperBackend {
     const batches: number[][] = [];
     for (let s = 0; s < order.length; s += bs) batches.push(order.slice(s, s + bs));
     // The next batch's encoder runs on a second stream (its own thread) while this batch decodes.
-    let pending = batches.length ? this.encodeAsync(batches[0].map((i) => chunks[i])) : [];
+    let pending = batches.length ? this.encodeAsync(batches[0].map((i) => chunks[i].subarray(0, chunks[i].length))) : [];
     for (let b = 0; b < batches.length; b++) {
       const feats = pending;
-      pending = b + 1 < batches.length ? this.encodeAsync(batches[b + 1].map((i) => chunks[i])) : [];
+      pending = b + 1 < batches.length ? this.encodeAsync(batches[b + 1].map((i) => chunks[i].subarray(0, chunks[i].length))) : [];
       this.mx.eval(...feats);
       const res = await this.decode(this.model.crossAttentionCache(feats.length === 1 ? feats[0] : this.mx.concatenate(feats, 0)), feats.length, rules, options);
       batches[b].forEach((id, j) => (out[id] = res[j]));

@@ -4,7 +4,7 @@
  * JavaScript, where core's `applyLogitRules` filters them.
  */
 import type { WeightFormat } from "@whisperx-mlx/convert";
-import { decodingGroupSize, N_FRAMES, N_SAMPLES, runDecoding, softmaxAt, type DecodeChunksOptions, type DecodeStrategy, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
+import { decodingGroupSize, type AudioSamples, N_FRAMES, N_SAMPLES, runDecoding, softmaxAt, type DecodeChunksOptions, type DecodeStrategy, type LogitRules, type MelHandle, type RawDecode, type WhisperBackend, type WhisperDims } from "@whisperx-mlx/core";
 import { ort, type SessionOptions } from "../session.js";
 import { onnxGraphDir } from "../graph-cache.js";
 import { OnnxDecoderSession } from "./decoder-session.js";
@@ -73,7 +73,7 @@ export class OnnxWhisperBackend implements WhisperBackend {
     return runDecoding(session, rules, strategy, cross.batch, this.dims.n_text_ctx);
   }
 
-  async decodeChunks(chunks: Float32Array[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]> {
+  async decodeChunks(chunks: readonly AudioSamples[], rules: LogitRules, options: DecodeChunksOptions): Promise<RawDecode[]> {
     if (rules.timestamps) throw new Error("decodeChunks needs rules without timestamps");
     const out: RawDecode[] = new Array(chunks.length);
     const bs = Math.max(1, options.batchSize);
