@@ -156,8 +156,21 @@ export class AsrPipeline {
   /** openai-whisper's sequential path over 30 s windows (with its fallback, prompts and optional DTW word times). */
   private async transcribeWindows(audio: AudioSamples, options: TranscribeCallOptions): Promise<TranscriptionResult> {
     const asr = this.asrOptions;
-    // openai-whisper's log-mel covers the whole file at once.
-    const r = await transcribeSequential(this.backend, toFloat32Array(audio), {
+    const r = await this.decodeWindows(audio, options);
+    const segments: Segment[] = r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob, ...(s.words ? { words: s.words } : {}) }));
+    return { segments, language: r.language, ...(asr.wordTimestamps ? { word_segments: segments.flatMap((s) => s.words ?? []) } : {}), ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
+  }
+
+  /**
+   * openai-whisper's `transcribe` over `audio` with this pipeline's decoding options, returning
+   * its full segments (`no_speech_prob` included). `initialPrompt` and `wordTimestamps` override
+   * the pipeline's for this call (streaming prompts each pass with committed text, and needs
+   * word times).
+   */
+  async decodeWindows(audio: AudioSamples, options: TranscribeCallOptions & { initialPrompt?: string; wordTimestamps?: boolean } = {}): Promise<TranscriptionResult> {
+    const asr = this.asrOptions;
+    // openai-whisper's log-mel covers the whole input at once.
+    return transcribeSequential(this.backend, toFloat32Array(audio), {
       ...this.search(),
       language: options.language ?? this.config.language,
       task: options.task ?? this.config.task,
@@ -166,18 +179,16 @@ export class AsrPipeline {
       logprobThreshold: asr.logProbThreshold,
       noSpeechThreshold: asr.noSpeechThreshold,
       conditionOnPreviousText: asr.conditionOnPreviousText,
-      initialPrompt: asr.initialPrompt,
+      initialPrompt: options.initialPrompt ?? asr.initialPrompt,
       prefix: asr.prefix,
       hotwords: asr.hotwords,
       suppressTokens: asr.suppressTokens,
       suppressBlank: asr.suppressBlank,
       suppressNumerals: asr.suppressNumerals,
-      wordTimestamps: asr.wordTimestamps,
+      wordTimestamps: options.wordTimestamps ?? asr.wordTimestamps,
       alignmentHeads: asr.alignmentHeads,
       onProgress: options.onProgress && ((done, total) => options.onProgress?.(progressOf("transcribe", done, total))),
     });
-    const segments: Segment[] = r.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, tokens: s.tokens, avg_logprob: s.avg_logprob, ...(s.words ? { words: s.words } : {}) }));
-    return { segments, language: r.language, ...(asr.wordTimestamps ? { word_segments: segments.flatMap((s) => s.words ?? []) } : {}), ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
   }
 
   /**
