@@ -3,7 +3,7 @@
 /**
  * Builds the installable tarball `whisperx-mlx-<version>.tgz`: the public library (package
  * `whisperx-mlx`) with the workspace packages it is made of bundled inside it
- * (`bundleDependencies`: core, convert, mlx-native, onnx, bench, cli), the bundled models, and
+ * (`bundleDependencies`: core, convert, mlx-native, onnx, server, bench, cli), the bundled models, and
  * the `whisperx`, `whisperx-convert` and `whisperx-bench` commands. npm installs it from the file
  * alone; only the external npm dependencies come from the registry, pinned to the versions this
  * workspace was tested with.
@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const LIBRARY = "whisperx-mlx";
 /** Workspace packages bundled inside the tarball, by directory. */
-const BUNDLED = ["core", "convert", "mlx-native", "onnx", "bench", "cli"];
+const BUNDLED = ["core", "convert", "mlx-native", "onnx", "server", "bench", "cli"];
 /** Bundled models: directories of fixtures/models, without their caches. */
 const MODELS = ["synth-whisper-256-mlx", "synth-wav2vec2-mlx", "silero-vad-mlx"];
 /** External dependencies an install may do without (their absence is handled at run time). */

@@ -5,18 +5,18 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { AudioLoadError, DEMO_MODEL, loadModel, openAudio, pcmBlocks, transcribeStream, type AsrPipeline, type StreamUpdate, type StreamWord } from "whisperx-mlx";
-import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
+import { helpText, parseFlags, UsageError, type FlagSpec, type FlagValues } from "./args.js";
 import { Log } from "./log.js";
 import { WHISPERX_FLAGS } from "./whisperx-flags.js";
-import { whisperxRun } from "./whisperx-options.js";
+import { whisperxRun, type WhisperxRun } from "./whisperx-options.js";
 
 /** Transcription flags that mean the same here (the others, e.g. VAD and output files, do not apply). */
-const SHARED = ["model", "backend", "model_dir", "model_cache_only", "compute_type", "log_level", "task", "language", "temperature", "best_of", "beam_size", "patience", "length_penalty", "suppress_tokens", "suppress_numerals", "initial_prompt", "hotwords", "condition_on_previous_text", "temperature_increment_on_fallback", "compression_ratio_threshold", "logprob_threshold", "no_speech_threshold", "threads", "hf_token", "seed", "help"] as const;
-type SharedFlag = (typeof SHARED)[number];
-const pick = Object.fromEntries(SHARED.map((k) => [k, WHISPERX_FLAGS[k]])) as { [K in SharedFlag]: (typeof WHISPERX_FLAGS)[K] };
+export const SHARED = ["model", "backend", "model_dir", "model_cache_only", "compute_type", "log_level", "task", "language", "temperature", "best_of", "beam_size", "patience", "length_penalty", "suppress_tokens", "suppress_numerals", "initial_prompt", "hotwords", "condition_on_previous_text", "temperature_increment_on_fallback", "compression_ratio_threshold", "logprob_threshold", "no_speech_threshold", "threads", "hf_token", "seed", "help"] as const;
+export type SharedFlag = (typeof SHARED)[number];
+export const SHARED_FLAGS = Object.fromEntries(SHARED.map((k) => [k, WHISPERX_FLAGS[k]])) as { [K in SharedFlag]: (typeof WHISPERX_FLAGS)[K] };
 
 export const STREAM_FLAGS = {
-  ...pick,
+  ...SHARED_FLAGS,
   input_format: { kind: "string", default: "s16le", choices: ["s16le", "f32le"], help: "raw PCM on stdin (-): 16 kHz mono, 16-bit or float32 little-endian (a WAV header is skipped)" },
   simulate: { kind: "string", default: null, choices: ["realtime", "unaware", "offline"], help: "for files: realtime feeds the file at its own pace (wall-clock times); unaware passes every --min_chunk_size seconds of audio (audio-clock times, the latency floor); offline transcribes it in one pass" },
   output: { kind: "string", default: "jsonl", choices: ["jsonl", "text"], help: "jsonl: one update per line; text: emission_ms start_ms end_ms text per commit (whisper_streaming's format)" },
@@ -53,6 +53,19 @@ async function* realtime(source: AsyncIterable<Float32Array>, startedAt: number)
   }
 }
 
+/**
+ * The model for streaming, from the transcription flags (validated and turned into options as
+ * for `whisperx`, on openai-whisper's sequential path with DTW word times).
+ */
+export async function loadStreamModel(flags: Pick<FlagValues<typeof STREAM_FLAGS>, SharedFlag>, given: ReadonlySet<string>): Promise<{ pipeline: AsrPipeline; run: WhisperxRun }> {
+  const base = parseFlags([], WHISPERX_FLAGS).flags;
+  const shared = Object.fromEntries(SHARED.map((k) => [k, flags[k]])) as Pick<typeof base, SharedFlag>;
+  const run = whisperxRun({ ...base, ...shared, vad_method: "none", word_timestamps: "dtw", no_align: true }, new Set([...given].filter((k): k is SharedFlag => (SHARED as readonly string[]).includes(k))));
+  const log = new Log("whisperx", run.logLevel);
+  if (run.model === undefined) log.warning(`no --model given: using the bundled demo model ${DEMO_MODEL} (synthetic speech only)`);
+  return { pipeline: await loadModel(run.model ?? DEMO_MODEL, { ...run.load, onLog: log.warning }), run };
+}
+
 /** Runs `whisperx stream`; returns the exit code. */
 export async function streamMain(argv: string[]): Promise<number> {
   let pipeline: AsrPipeline | undefined;
@@ -68,13 +81,9 @@ export async function streamMain(argv: string[]): Promise<number> {
     if (given.has("input_format") && input !== "-") throw new UsageError("--input_format applies to stdin (-) only; files are decoded by their format");
     if (!(flags.min_chunk_size > 0)) throw new UsageError(`--min_chunk_size ${flags.min_chunk_size}: must be above 0`);
     if (flags.agreement < 1) throw new UsageError(`--agreement ${flags.agreement}: must be at least 1`);
-    // The transcription flags, validated and turned into options as for `whisperx`, on openai-whisper's sequential path.
-    const base = parseFlags([], WHISPERX_FLAGS).flags;
-    const shared = Object.fromEntries(SHARED.map((k) => [k, flags[k]])) as Pick<typeof base, SharedFlag>;
-    const run = whisperxRun({ ...base, ...shared, vad_method: "none", word_timestamps: "dtw", no_align: true }, new Set([...given].filter((k): k is SharedFlag => (SHARED as readonly string[]).includes(k))));
-    const log = new Log("whisperx", run.logLevel);
-    if (run.model === undefined) log.warning(`no --model given: using the bundled demo model ${DEMO_MODEL} (synthetic speech only)`);
-    pipeline = await loadModel(run.model ?? DEMO_MODEL, { ...run.load, onLog: log.warning });
+    const loaded = await loadStreamModel(flags, given);
+    pipeline = loaded.pipeline;
+    const run = loaded.run;
     const source = input === "-" ? pcmBlocks(process.stdin, flags.input_format, "-") : openAudio(input);
     const startedAt = performance.now();
     const stream = transcribeStream(flags.simulate === "realtime" ? realtime(source, startedAt) : source, {

@@ -27,6 +27,7 @@ import {
   type TranscriptionResult,
 } from "whisperx-mlx";
 import { alignMain } from "./align-command.js";
+import { serveMain } from "./serve-command.js";
 import { streamMain } from "./stream-command.js";
 import { helpText, parseFlags, UsageError } from "./args.js";
 import { expandGlobs } from "./expand-globs.js";
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { flags, given, positional } = parseFlags(argv, WHISPERX_FLAGS);
     if (flags.help) {
-      process.stdout.write(helpText("usage: whisperx [options] audio [audio ...]\n       whisperx align audio --transcript FILE [options]\n       whisperx stream [options] [FILE|-]", WHISPERX_FLAGS) + "\n");
+      process.stdout.write(helpText("usage: whisperx [options] audio [audio ...]\n       whisperx align audio --transcript FILE [options]\n       whisperx stream [options] [FILE|-]\n       whisperx serve [--host H] [--port N] [options]", WHISPERX_FLAGS) + "\n");
       return 0;
     }
     if (flags.version) {
@@ -108,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
 
 if (!relaunchTuned(selectsMlx)) {
   const argv = process.argv.slice(2);
-  const command = argv[0] === "align" ? alignMain : argv[0] === "stream" ? streamMain : undefined;
+  const command = new Map([["align", alignMain], ["stream", streamMain], ["serve", serveMain]]).get(argv[0] ?? "");
   (command ? command(argv.slice(1)) : main(argv)).then(
     (code) => (process.exitCode = code),
     (e) => {

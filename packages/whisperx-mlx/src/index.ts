@@ -87,6 +87,7 @@ export {
   temperatureSchedule,
   transcribeStream,
   type StreamOptions,
+  type StreamModel,
   type StreamUpdate,
   type StreamWord,
   OnlineTranscriber,

@@ -9,10 +9,13 @@ import { ChunkQueue } from "./chunk-queue.js";
 import { OnlineTranscriber, type OnlinePolicyOptions, type RecognizedSegment } from "./online-transcriber.js";
 import type { StreamUpdate } from "./stream-types.js";
 
+/** What a stream needs of a loaded model (an `AsrPipeline`, or a wrapper that queues its calls). */
+export type StreamModel = Pick<AsrPipeline, "decodeWindows">;
+
 /** Options of `transcribeStream`. */
 export interface StreamOptions extends OnlinePolicyOptions {
   /** The loaded model; its decoding options (beam size, temperatures, …) apply to every pass. */
-  model: AsrPipeline;
+  model: StreamModel;
   /** Language of the stream (default: the pipeline's, else detected on the first pass and kept). */
   language?: string;
   /** Seconds of new audio a pass waits for (default 1). */
