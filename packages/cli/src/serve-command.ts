@@ -3,6 +3,7 @@
  * decoding flags of `whisperx stream`; runs until interrupted.
  */
 import { createStreamServer } from "@whisperx-mlx/server";
+import { SileroVadOnnx } from "whisperx-mlx";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { loadStreamModel, SHARED_FLAGS, STREAM_FLAGS } from "./stream-command.js";
 
@@ -13,6 +14,7 @@ const SERVE_FLAGS = {
   min_chunk_size: STREAM_FLAGS.min_chunk_size,
   agreement: STREAM_FLAGS.agreement,
   buffer_trimming_sec: STREAM_FLAGS.buffer_trimming_sec,
+  vac: STREAM_FLAGS.vac,
 } as const satisfies Record<string, FlagSpec>;
 
 /** Runs `whisperx serve`; resolves with the exit code once the server stops. */
@@ -27,7 +29,7 @@ export async function serveMain(argv: string[]): Promise<number> {
     if (flags.port < 0 || flags.port > 65535) throw new UsageError(`--port ${flags.port}: expected 0..65535`);
     if (!(flags.min_chunk_size > 0)) throw new UsageError(`--min_chunk_size ${flags.min_chunk_size}: must be above 0`);
     const { pipeline, run } = await loadStreamModel(flags, given);
-    const server = createStreamServer({ model: pipeline, language: run.call.language, minChunkSize: flags.min_chunk_size, agreement: flags.agreement, bufferTrimmingSec: flags.buffer_trimming_sec });
+    const server = createStreamServer({ model: pipeline, language: run.call.language, minChunkSize: flags.min_chunk_size, agreement: flags.agreement, bufferTrimmingSec: flags.buffer_trimming_sec, ...(flags.vac ? { vac: { model: await SileroVadOnnx.load() } } : {}) });
     const address = await server.listen(flags.port, flags.host);
     process.stdout.write(`whisperx serve: listening on http://${address.address}:${address.port}/ (WebSocket /stream)\n`);
     await new Promise<void>((resolve) => {

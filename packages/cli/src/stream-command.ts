@@ -4,7 +4,7 @@
  * Output: one JSON update per line, or whisper_streaming's `emission_ms start_ms end_ms text`.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { AudioLoadError, DEMO_MODEL, loadModel, openAudio, pcmBlocks, transcribeStream, type AsrPipeline, type StreamUpdate, type StreamWord } from "whisperx-mlx";
+import { AudioLoadError, DEMO_MODEL, loadModel, SileroVadOnnx, openAudio, pcmBlocks, transcribeStream, type AsrPipeline, type StreamUpdate, type StreamWord } from "whisperx-mlx";
 import { helpText, parseFlags, UsageError, type FlagSpec, type FlagValues } from "./args.js";
 import { Log } from "./log.js";
 import { WHISPERX_FLAGS } from "./whisperx-flags.js";
@@ -23,6 +23,7 @@ export const STREAM_FLAGS = {
   min_chunk_size: { kind: "number", default: 1.0, help: "seconds of new audio a pass waits for" },
   agreement: { kind: "int", default: 2, help: "passes that must agree before a word is committed (LocalAgreement-n)" },
   buffer_trimming_sec: { kind: "number", default: 15, help: "cut the buffer at a committed segment end once it is longer than this" },
+  vac: { kind: "switch", help: "voice-activity controller: Silero gates the passes; each utterance ends with a final update when speech stops (500 ms of silence)" },
 } as const satisfies Record<string, FlagSpec>;
 
 /** Seconds per block a file is fed in with --simulate realtime. */
@@ -80,6 +81,7 @@ export async function streamMain(argv: string[]): Promise<number> {
     if (flags.simulate !== null && input === "-") throw new UsageError("--simulate needs a file (stdin is already live)");
     if (given.has("input_format") && input !== "-") throw new UsageError("--input_format applies to stdin (-) only; files are decoded by their format");
     if (!(flags.min_chunk_size > 0)) throw new UsageError(`--min_chunk_size ${flags.min_chunk_size}: must be above 0`);
+    if (flags.vac && flags.simulate === "offline") throw new UsageError("--vac does not apply to --simulate offline (one pass over everything)");
     if (flags.agreement < 1) throw new UsageError(`--agreement ${flags.agreement}: must be at least 1`);
     const loaded = await loadStreamModel(flags, given);
     pipeline = loaded.pipeline;
@@ -95,6 +97,7 @@ export async function streamMain(argv: string[]): Promise<number> {
       clock: flags.simulate === "unaware" ? "audio" : "wall",
       mode: flags.simulate === "offline" ? "offline" : "online",
       ...(flags.simulate === "realtime" ? { startedAt } : {}),
+      ...(flags.vac ? { vac: { model: await SileroVadOnnx.load() } } : {}),
     });
     for await (const update of stream) {
       const line = formatUpdate(update, flags.output);

@@ -3,7 +3,7 @@
  * transcript word for word; online passes keep committed words append-only and flush the tail;
  * raw PCM and a WAV on stdin stream like the file.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -74,6 +74,23 @@ describe("whisperx stream", () => {
     const lines = r.stdout.trim().split("\n");
     for (const l of lines) expect(l).toMatch(/^\d+\.\d{4} \d+ \d+ .+$/);
     expect(lines.map((l) => l.split(" ").slice(3).join(" ")).join("").trim().length).toBeGreaterThan(10);
+  }, 180_000);
+
+  it("--vac: 5 minutes of silence commit nothing; the utterance after them is transcribed and finalised", async () => {
+    const clip = readFileSync(`${SYNTH}/audio/trainlike_011.wav`);
+    const pcm = Buffer.concat([Buffer.alloc(300 * 32000), clip.subarray(44), Buffer.alloc(32000)]);
+    const header = Buffer.from(clip.subarray(0, 44));
+    header.writeUInt32LE(36 + pcm.length, 4);
+    header.writeUInt32LE(pcm.length, 40);
+    const file = join(mkdtempSync(join(tmpdir(), "wx-vac-")), "silence-then-speech.wav");
+    writeFileSync(file, Buffer.concat([header, pcm]));
+    const updates = await stream(["--vac", "--simulate", "unaware", "--language", "en", file]);
+    const committed = updates.flatMap((u) => u.committed);
+    expect(committed.length).toBeGreaterThan(5);
+    for (const u of updates) if (u.committed.length) expect(u.emittedAt).toBeGreaterThan(300);
+    for (const w of committed) expect(w.start).toBeGreaterThan(299.8);
+    expect(committed.map((w) => w.word).join("")).toContain("vacation");
+    expect(updates.at(-1)).toMatchObject({ final: true, tentative: [] });
   }, 180_000);
 
   it("refuses what it cannot do with one line", async () => {

@@ -49,3 +49,4 @@ export * from "./stream/local-agreement.js";
 export * from "./stream/repetition-guard.js";
 export * from "./stream/online-transcriber.js";
 export * from "./stream/transcribe-stream.js";
+export * from "./stream/voice-activity-gate.js";

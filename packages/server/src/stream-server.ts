@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { decodePcm, transcribeStream, type OnlinePolicyOptions, type PcmFormat, type StreamModel } from "@whisperx-mlx/core";
+import { decodePcm, transcribeStream, type OnlinePolicyOptions, type PcmFormat, type StreamModel, type VacOptions } from "@whisperx-mlx/core";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { ModelQueue } from "./model-queue.js";
 import { parseConfig, type ServerMessage } from "./protocol.js";
@@ -19,6 +19,8 @@ export interface StreamServerOptions extends OnlinePolicyOptions {
   language?: string;
   /** Seconds of new audio a pass waits for (default 1). */
   minChunkSize?: number;
+  /** The voice-activity controller for every client (each gets its own Silero state). */
+  vac?: VacOptions;
   /** Largest accepted WebSocket message, bytes (default 1 MiB: ~16 s of float32 audio). */
   maxPayload?: number;
 }

@@ -94,6 +94,9 @@ export {
   type OnlinePolicyOptions,
   LocalAgreement,
   cutRepetitionLoop,
+  VoiceActivityGate,
+  type VacOptions,
+  SileroVadOnnx,
 } from "@whisperx-mlx/core";
 export { MlxRuntimeError, ModelLoadError, prepareMlx, type MlxAvailability } from "@whisperx-mlx/mlx-native";
 export { OnnxModelError } from "@whisperx-mlx/onnx";

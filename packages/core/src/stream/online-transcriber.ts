@@ -47,11 +47,14 @@ export class OnlineTranscriber {
   private inBuffer: StreamWord[] = [];
   private readonly o: Required<OnlinePolicyOptions>;
 
+  /** `startTime`: stream seconds of the first sample inserted (an utterance's start, with `vac`). */
   constructor(
     private readonly recognize: BufferRecognizer,
     options: OnlinePolicyOptions = {},
+    startTime = 0,
   ) {
     this.o = { agreement: 2, bufferTrimmingSec: 15, maxBufferSec: 30, promptChars: 200, noSpeechSkip: 0.9, ...options };
+    this.bufferOffset = startTime;
     this.agreement = new LocalAgreement(this.o.agreement);
   }
 

@@ -6,8 +6,9 @@
 import { SAMPLE_RATE } from "../audio/constants.js";
 import type { AsrPipeline } from "../pipeline/asr-pipeline.js";
 import { ChunkQueue } from "./chunk-queue.js";
-import { OnlineTranscriber, type OnlinePolicyOptions, type RecognizedSegment } from "./online-transcriber.js";
+import { OnlineTranscriber, type BufferRecognizer, type OnlinePolicyOptions, type RecognizedSegment } from "./online-transcriber.js";
 import type { StreamUpdate } from "./stream-types.js";
+import { VoiceActivityGate, type VacOptions } from "./voice-activity-gate.js";
 
 /** What a stream needs of a loaded model (an `AsrPipeline`, or a wrapper that queues its calls). */
 export type StreamModel = Pick<AsrPipeline, "decodeWindows">;
@@ -30,6 +31,13 @@ export interface StreamOptions extends OnlinePolicyOptions {
   startedAt?: number;
   /** `offline`: one pass over the whole source, everything committed (for testing). Default `online`. */
   mode?: "online" | "offline";
+  /**
+   * The voice-activity controller: passes run on speech only; each utterance starts a fresh
+   * buffer (no prompt) and ends with a `final` update when speech stops.
+   */
+  vac?: VacOptions;
+  /** With `vac`: called after each block with the stream seconds the controller has followed. */
+  onAudio?: (seconds: number) => void;
   /** Called after each pass with the buffer length in seconds (for bounds checks and metrics). */
   onPass?: (stats: { bufferSeconds: number; passSeconds: number }) => void;
 }
@@ -55,6 +63,10 @@ export async function* transcribeStream(source: AsyncIterable<Float32Array>, opt
     return (performance.now() - zero) / 1000;
   };
 
+  if (options.vac && options.mode !== "offline") {
+    yield* transcribeVoiced(queue, recognize, options, options.vac, emittedAt, clockMode);
+    return;
+  }
   if (options.mode === "offline") {
     for (let piece = await queue.take(1); piece; piece = await queue.take(1)) online.insert(piece);
     const committed = await online.processAll();
@@ -72,4 +84,49 @@ export async function* transcribeStream(source: AsyncIterable<Float32Array>, opt
     yield { committed, tentative: online.tentative, audioTime: online.audioTime, emittedAt: emittedAt(), final: false };
   }
   yield { committed: online.finish(), tentative: [], audioTime: online.audioTime, emittedAt: emittedAt(), final: true };
+}
+
+/** The stream with the voice-activity controller: one `OnlineTranscriber` per utterance. */
+async function* transcribeVoiced(
+  queue: ChunkQueue,
+  recognize: BufferRecognizer,
+  options: StreamOptions,
+  vac: VacOptions,
+  wallClock: () => number,
+  clockMode: "wall" | "audio",
+): AsyncGenerator<StreamUpdate> {
+  const gate = new VoiceActivityGate(vac);
+  const emittedAt = () => (clockMode === "audio" ? gate.samples / SAMPLE_RATE : wallClock());
+  const minSamples = Math.max(1, Math.round((options.minChunkSize ?? 1) * SAMPLE_RATE));
+  let online: OnlineTranscriber | undefined;
+  let fresh = 0;
+  const audioTime = () => gate.samples / SAMPLE_RATE;
+  const pass = async (): Promise<StreamUpdate> => {
+    const o = online as OnlineTranscriber;
+    fresh = 0;
+    const t0 = performance.now();
+    const committed = await o.process();
+    options.onPass?.({ bufferSeconds: o.bufferSeconds, passSeconds: (performance.now() - t0) / 1000 });
+    return { committed, tentative: o.tentative, audioTime: audioTime(), emittedAt: emittedAt(), final: false };
+  };
+  const end = async function* (): AsyncGenerator<StreamUpdate> {
+    if (!online) return;
+    if (fresh) yield await pass();
+    yield { committed: online.finish(), tentative: [], audioTime: audioTime(), emittedAt: emittedAt(), final: true };
+    online = undefined;
+  };
+  for (let block = await queue.take(1, minSamples); block; block = await queue.take(1, minSamples)) {
+    for (const event of await gate.push(block)) {
+      if (event.type === "start") online = new OnlineTranscriber(recognize, options, event.time);
+      else if (event.type === "end") yield* end();
+      else if (online) {
+        online.insert(event.samples);
+        fresh += event.samples.length;
+        if (fresh >= minSamples) yield await pass();
+      }
+    }
+    options.onAudio?.(audioTime());
+  }
+  if (online) yield* end();
+  else yield { committed: [], tentative: [], audioTime: audioTime(), emittedAt: emittedAt(), final: true };
 }

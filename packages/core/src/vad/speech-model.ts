@@ -5,3 +5,13 @@ import type { AudioSamples } from "../audio/audio-samples.js";
 export interface SpeechProbabilityModel {
   speechProbabilities(audio: AudioSamples): Promise<Float32Array>;
 }
+
+/** Speech probabilities of consecutive 512-sample windows of one live stream (state carried). */
+export interface SpeechProbabilityStream {
+  probability(window: Float32Array): Promise<number>;
+}
+
+/** A voice-activity model that can follow a live stream. */
+export interface StreamingSpeechModel {
+  createStream(): SpeechProbabilityStream;
+}
