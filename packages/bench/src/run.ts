@@ -22,6 +22,8 @@ import { concatenateAudio, PipelineRunner, type PipelineModels, type PipelineRes
 import { runDecodingComparison, type DecodingResult } from "./workloads/decoding.js";
 import { runLongFile, writeLoopedWav, type LongFileResult } from "./workloads/long-file.js";
 import { runLargeModels, type LargeModelResult } from "./workloads/large-model.js";
+import { runStreaming, type StreamingResult } from "./workloads/streaming.js";
+import { loadModel } from "whisperx-mlx";
 
 /** Options of `runBench`. */
 export interface BenchOptions {
@@ -30,6 +32,8 @@ export interface BenchOptions {
   large?: boolean;
   /** Also run a 2-hour file through the whole pipeline in a fresh process for its peak RSS (~5 min). */
   long?: boolean;
+  /** Also stream longform_000 and the eval clips at real-time pace against offline (~5 min). */
+  streaming?: boolean;
   models: PipelineModels;
   /** The synth-whisper-256 fixture directory (refs.json and audio/). */
   fixtureDir: string;
@@ -147,6 +151,16 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
   }
 
+  const streaming: StreamingResult[] = [];
+  if (o.streaming) {
+    progress("streaming at real-time pace vs offline (longform_000 and the eval clips)");
+    const stream = await loadModel(o.models.whisper, { vadMethod: "none", language: "en" });
+    const clips = refs.clips.filter((c) => c.split !== "trainlike").map((c) => ({ id: c.id, file: join(o.fixtureDir, "audio", `${c.id}.wav`), groundTruth: c.ground_truth }));
+    await stream.decodeWindows(longform.subarray(0, 16000 * 5), { wordTimestamps: true }); // warm-up, as whisper_streaming does
+    streaming.push(await runStreaming(stream, clips, "realtime"));
+    await stream.close();
+  }
+
   progress("micro-benchmarks");
   const micro = await runMicro(quick ? 300 : 1000, (w) => o.onProgress?.(w, done, steps));
   progress("calibration (after)");
@@ -158,9 +172,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     progress("large-v3 and large-v3-turbo dims (fresh processes)");
     largeModels.push(...(await runLargeModels((w) => o.onProgress?.(w, done, steps))));
   }
-  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels);
+  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels, streaming);
   const targets = evaluateTargets(figures, {
     "e2e/2h/peak-rss": "run with --long (a 2-hour file through the whole pipeline, ~5 minutes)",
+    "stream/realtime/latency-mean": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
+    "stream/realtime/latency-p95": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
+    "stream/realtime/wer-minus-offline": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
   });
   return {
     schema: 1,
@@ -173,6 +190,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     decoding,
     ...(longFile.length ? { longFile } : {}),
     ...(largeModels.length ? { largeModels } : {}),
+    ...(streaming.length ? { streaming } : {}),
     wer,
     micro,
     baselines: baselineStatus(),

@@ -4,18 +4,26 @@ import type { PipelineResult } from "../workloads/pipeline.js";
 import type { LongFileResult } from "../workloads/long-file.js";
 import type { LargeModelResult } from "../workloads/large-model.js";
 import type { DecodingResult } from "../workloads/decoding.js";
+import type { StreamingResult } from "../workloads/streaming.js";
 import type { Figure, WerSplit } from "./types.js";
 
 /** A figure before normalisation; `best` is the fastest sample's value where there are several. */
 type Raw = Omit<Figure, "normalized"> & { best?: number };
 
 /** Builds the figure list; `gflops` is the run's calibration throughput. */
-export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = []): Figure[] {
+export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = [], streaming: StreamingResult[] = []): Figure[] {
   const raw: Raw[] = [];
   for (const l of large) {
     if (l.task === "generate") continue;
     raw.push({ id: `large/${l.arch}/${l.task}/peak-rss`, label: `${l.arch} dims, ${l.task}: peak RSS`, unit: "MiB", value: l.peakRssMib, better: "lower", gated: false });
     raw.push({ id: `large/${l.arch}/${l.task}/seconds`, label: `${l.arch} dims, ${l.task}: wall time`, unit: "s", value: l.seconds, better: "lower", gated: false });
+  }
+  for (const s of streaming) {
+    const label = `streaming at real-time pace (${s.engine === "onnx" ? "ONNX Runtime" : "MLX"}, ${s.clips} clips)`;
+    raw.push({ id: `stream/${s.clock}/latency-mean`, label: `${label}: mean word latency`, unit: "s", value: s.latency.mean, better: "lower", gated: false });
+    raw.push({ id: `stream/${s.clock}/latency-p95`, label: `${label}: p95 word latency`, unit: "s", value: s.latency.p95, better: "lower", gated: false });
+    raw.push({ id: `stream/${s.clock}/wer-minus-offline`, label: `${label}: WER minus the offline transcript's`, unit: "", value: s.werStream - s.werOffline, better: "lower", gated: false });
+    raw.push({ id: `stream/${s.clock}/max-lag`, label: `${label}: worst lag behind the input`, unit: "s", value: s.maxLagSeconds, better: "lower", gated: false });
   }
   for (const r of longFile) {
     const label = `2-hour file, whole pipeline (${r.engine === "onnx" ? "ONNX Runtime" : "MLX"})`;

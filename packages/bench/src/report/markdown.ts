@@ -39,6 +39,11 @@ export function renderMarkdown(r: BenchReport): string {
       return [d.engine === "onnx" ? "ONNX Runtime" : "MLX", d.decoding === "beam5" ? "beam 5" : "greedy", d.batchSize, d.chunks, f(d.asrSeconds, 2), f(d.rtf), g ? f(d.asrSeconds / g.asrSeconds, 2) : "–"];
     })), "");
   }
+  if (r.streaming?.length) {
+    out.push("## Streaming (`--streaming`): committed text at real-time pace vs the offline transcript (same model and decoding, DTW word times)", "");
+    out.push(table(["engine", "clips", "audio s", "WER stream", "WER offline", "mean latency s", "p50 s", "p95 s", "words timed", "max buffer s", "worst lag s"], r.streaming.map((s) => [s.engine === "onnx" ? "ONNX Runtime" : "MLX", s.clips, f(s.audioSeconds, 0), pct(s.werStream), pct(s.werOffline), f(s.latency.mean, 2), f(s.latency.p50, 2), f(s.latency.p95, 2), s.latency.words, f(s.maxBufferSeconds, 1), f(s.maxLagSeconds, 1)])), "");
+    out.push("Latency of a word: its emission time minus its end in the offline transcript (words matched by a minimum-edit alignment).", "");
+  }
   if (r.longFile?.length) {
     out.push("## Long file (`--long`): a 2-hour recording through the whole pipeline in a fresh process", "");
     out.push(table(["engine", "audio s", "wall s", "real-time factor", "segments", "words", "peak RSS MiB"], r.longFile.map((l) => [l.engine === "onnx" ? "ONNX Runtime" : "MLX", f(l.audioSeconds, 0), f(l.seconds, 1), f(l.audioSeconds / l.seconds), l.segments, l.words, f(l.peakRssMib, 0)])), "");

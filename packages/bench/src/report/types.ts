@@ -3,6 +3,7 @@ import type { Calibration } from "../calibration.js";
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { MicroResult } from "../workloads/micro.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
+import type { StreamingResult } from "../workloads/streaming.js";
 import type { LongFileResult } from "../workloads/long-file.js";
 import type { LargeModelResult } from "../workloads/large-model.js";
 import type { DecodingResult } from "../workloads/decoding.js";
@@ -81,6 +82,8 @@ export interface BenchReport {
   pipeline: PipelineResult[];
   /** `--long`: a 2-hour file through the whole pipeline in a fresh process. */
   longFile?: LongFileResult[];
+  /** `--streaming`: real-time streaming against offline on the visible clips. */
+  streaming?: StreamingResult[];
   /** `--large`: large-v3 / large-v3-turbo dims on both engines. */
   largeModels?: LargeModelResult[];
   /** Greedy vs beam-5 throughput of the ASR stage (absent in reports before it existed). */

@@ -1,0 +1,108 @@
+/**
+ * Streaming against offline on the same audio, at real-time pace on the default engine: WER of
+ * the committed text and of the offline transcript (openai-whisper's sequential path with DTW
+ * word times, the same decoding options), and each committed word's latency: its emission time
+ * minus the end of the same word in the offline transcript (words matched by a Levenshtein
+ * alignment of the two word sequences, as ufal's latency tool does with gold times).
+ */
+import { loadAudio, transcribeStream, type AsrPipeline, type StreamWord } from "@whisperx-mlx/core";
+import { normalizeWords, wordErrorRate } from "../wer.js";
+
+/** One clip of the streaming workload. */
+export interface StreamingClip {
+  id: string;
+  file: string;
+  groundTruth: string;
+}
+
+/** What the streaming workload measured. */
+export interface StreamingResult {
+  engine: "mlx" | "onnx";
+  clock: "realtime" | "unaware";
+  clips: number;
+  audioSeconds: number;
+  /** WER against the ground truth of the committed text, and of the offline transcript. */
+  werStream: number;
+  werOffline: number;
+  /** Word latency over matched words, seconds: mean, p50, p95. */
+  latency: { mean: number; p50: number; p95: number; words: number };
+  /** Longest buffer any pass saw, seconds. */
+  maxBufferSeconds: number;
+  /** Worst lag behind the input: audio received minus audio processed when a pass ended, seconds. */
+  maxLagSeconds: number;
+}
+
+/** Pairs (i, j) of equal words on a minimum-edit alignment of `a` and `b`. */
+export function matchWords(a: string[], b: string[]): [number, number][] {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Int32Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  const pairs: [number, number][] = [];
+  for (let i = a.length, j = b.length; i > 0 && j > 0; ) {
+    if (a[i - 1] === b[j - 1] && d[i][j] === d[i - 1][j - 1]) pairs.push([--i, --j]);
+    else if (d[i][j] === d[i - 1][j - 1] + 1) (i--, j--);
+    else if (d[i][j] === d[i - 1][j] + 1) i--;
+    else j--;
+  }
+  return pairs.reverse();
+}
+
+const key = (w: StreamWord) => normalizeWords(w.word).join(" ");
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : Number.NaN;
+}
+
+/** Feeds `audio` in 100 ms blocks at its own pace (or at once, for the unaware clock). */
+async function* feed(audio: Float32Array, paced: boolean, startedAt: number, received: { seconds: number }): AsyncGenerator<Float32Array> {
+  for (let i = 0; i < audio.length; i += 1600) {
+    if (paced) {
+      const due = startedAt + ((i + 1600) / 16000) * 1000 - performance.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
+    }
+    received.seconds = Math.min(audio.length, i + 1600) / 16000;
+    yield audio.subarray(i, i + 1600);
+  }
+}
+
+export async function runStreaming(pipeline: AsrPipeline, clips: StreamingClip[], clock: "realtime" | "unaware"): Promise<StreamingResult> {
+  const latencies: number[] = [];
+  const streamPairs: [string, string][] = [];
+  const offlinePairs: [string, string][] = [];
+  let audioSeconds = 0;
+  let maxBuffer = 0;
+  let maxLag = 0;
+  for (const clip of clips) {
+    const audio = await loadAudio(clip.file);
+    audioSeconds += audio.length / 16000;
+    const offline = await pipeline.decodeWindows(audio, { wordTimestamps: true });
+    const offlineWords: StreamWord[] = offline.segments.flatMap((s) => (s.words ?? []).map((w) => ({ word: w.word, start: w.start ?? s.start, end: w.end ?? s.end })));
+    const committed: (StreamWord & { emittedAt: number })[] = [];
+    const startedAt = performance.now();
+    const received = { seconds: 0 };
+    for await (const u of transcribeStream(feed(audio, clock === "realtime", startedAt, received), {
+      model: pipeline,
+      clock: clock === "realtime" ? "wall" : "audio",
+      startedAt,
+      onPass: (s) => (maxBuffer = Math.max(maxBuffer, s.bufferSeconds)),
+    })) {
+      if (clock === "realtime") maxLag = Math.max(maxLag, received.seconds - u.audioTime);
+      for (const w of u.committed) committed.push({ ...w, emittedAt: u.emittedAt });
+    }
+    for (const [i, j] of matchWords(committed.map(key), offlineWords.map(key))) latencies.push(Math.max(0, committed[i].emittedAt - offlineWords[j].end));
+    streamPairs.push([clip.groundTruth, committed.map((w) => w.word).join("")]);
+    offlinePairs.push([clip.groundTruth, offline.segments.map((s) => s.text).join("")]);
+  }
+  const mean = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
+  return {
+    engine: pipeline.engine,
+    clock,
+    clips: clips.length,
+    audioSeconds,
+    werStream: wordErrorRate(streamPairs).wer,
+    werOffline: wordErrorRate(offlinePairs).wer,
+    latency: { mean, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), words: latencies.length },
+    maxBufferSeconds: maxBuffer,
+    maxLagSeconds: maxLag,
+  };
+}
