@@ -39,7 +39,10 @@ export function matchWords(a: string[], b: string[]): [number, number][] {
   const pairs: [number, number][] = [];
   for (let i = a.length, j = b.length; i > 0 && j > 0; ) {
     if (a[i - 1] === b[j - 1] && d[i][j] === d[i - 1][j - 1]) pairs.push([--i, --j]);
-    else if (d[i][j] === d[i - 1][j - 1] + 1) (i--, j--);
+    else if (d[i][j] === d[i - 1][j - 1] + 1) {
+      i--;
+      j--;
+    }
     else if (d[i][j] === d[i - 1][j] + 1) i--;
     else j--;
   }
