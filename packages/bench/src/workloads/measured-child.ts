@@ -19,10 +19,10 @@ export function vmHwmMib(pid: number): number {
  * Runs `node <script> ...args` and resolves with its last stdout line parsed as JSON, the wall
  * time, and the peak RSS (the larger of the polled one and the `peakRssMib` the child reports).
  */
-export function runMeasuredChild<T extends { peakRssMib: number }>(script: string, args: string[], what: string): Promise<{ result: T; seconds: number; peakRssMib: number }> {
+export function runMeasuredChild<T extends { peakRssMib: number }>(script: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<{ result: T; seconds: number; peakRssMib: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn(process.execPath, ["--expose-gc", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, ["--expose-gc", script, ...args], { stdio: ["ignore", "pipe", "inherit"], env });
     let peak = 0;
     const poll = setInterval(() => (peak = Math.max(peak, vmHwmMib(p.pid ?? -1))), 100);
     let out = "";
