@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { AudioLoadError } from "./audio-error.js";
+import { AudioLoadError, openAudioFile } from "./audio-error.js";
 import { Pcm16Audio, type AudioSamples } from "./audio-samples.js";
 import { SAMPLE_RATE } from "./constants.js";
 import { WavFileAudio } from "./wav-file-audio.js";
@@ -142,12 +142,7 @@ function directWav(file: string, sampleRate: number): (AsyncIterable<Int16Array>
     dataOffset,
     async *[Symbol.asyncIterator]() {
       const buf = Buffer.alloc(WAV_BLOCK_SAMPLES * 2);
-      let fd: number;
-      try {
-        fd = openSync(file, "r");
-      } catch (e) {
-        throw new AudioLoadError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-      }
+      const fd = openAudioFile(file);
       try {
         for (let done = 0; done < length; ) {
           const want = Math.min(WAV_BLOCK_SAMPLES, length - done);

@@ -3,8 +3,8 @@
  * recording costs no memory beyond the block being read (a 2-hour file held as int16 would be
  * 230 MB). Sequential reads (VAD's 512-sample windows) are served from one cached block.
  */
-import { closeSync, openSync, readSync } from "node:fs";
-import { AudioLoadError } from "./audio-error.js";
+import { closeSync, readSync } from "node:fs";
+import { AudioLoadError, openAudioFile } from "./audio-error.js";
 import type { AudioSamples } from "./audio-samples.js";
 
 /** Samples per cached block (2 MiB of int16). */
@@ -50,12 +50,7 @@ export class WavFileAudio implements AudioSamples {
   private read(begin: number, end: number): Int16Array {
     const { file, dataOffset } = this.location;
     const buf = Buffer.alloc((end - begin) * 2);
-    let fd: number;
-    try {
-      fd = openSync(file, "r");
-    } catch (e) {
-      throw new AudioLoadError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
+    const fd = openAudioFile(file);
     try {
       let got = 0;
       while (got < buf.length) {

@@ -14,7 +14,10 @@ export class ChunkQueue {
   /** performance.now() when the first samples arrived. */
   firstArrival?: number;
 
-  constructor(source: AsyncIterable<Float32Array>, eager: boolean) {
+  constructor(
+    source: AsyncIterable<Float32Array>,
+    private readonly eager: boolean,
+  ) {
     this.iterator = source[Symbol.asyncIterator]();
     if (eager) void this.pump();
   }
@@ -43,9 +46,9 @@ export class ChunkQueue {
   }
 
   /** The next `min`..`max` samples (fewer only at the end); undefined once the source is spent. */
-  async take(min: number, max = Infinity, eager = false): Promise<Float32Array | undefined> {
+  async take(min: number, max = Infinity): Promise<Float32Array | undefined> {
     while (this.size < min && !this.ended) {
-      if (eager) await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.eager) await new Promise<void>((resolve) => (this.wake = resolve));
       else await this.pull();
     }
     if (this.error !== undefined) throw this.error;

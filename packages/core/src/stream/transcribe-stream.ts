@@ -75,7 +75,7 @@ export async function* transcribeStream(source: AsyncIterable<Float32Array>, opt
   }
   const minSamples = Math.max(1, Math.round((options.minChunkSize ?? 1) * SAMPLE_RATE));
   for (;;) {
-    const piece = clockMode === "audio" ? await queue.take(minSamples, minSamples) : await queue.take(minSamples, MAX_TAKE_SECONDS * SAMPLE_RATE, true);
+    const piece = clockMode === "audio" ? await queue.take(minSamples, minSamples) : await queue.take(minSamples, MAX_TAKE_SECONDS * SAMPLE_RATE);
     if (!piece) break;
     online.insert(piece);
     const t0 = performance.now();
