@@ -50,3 +50,4 @@ export * from "./stream/repetition-guard.js";
 export * from "./stream/online-transcriber.js";
 export * from "./stream/transcribe-stream.js";
 export * from "./stream/voice-activity-gate.js";
+export * from "./diarize/index.js";

@@ -5,3 +5,4 @@ import { fileURLToPath } from "node:url";
 export const SHARED = process.env.SHARED_DIR ?? fileURLToPath(new URL("../../../../shared/", import.meta.url));
 if (!existsSync(`${SHARED}/fixtures`)) throw new Error(`shared fixtures not found at ${SHARED} (set SHARED_DIR)`);
 export const SYNTH = `${SHARED}/fixtures/synth-whisper-256`;
+export const DIARIZATION = `${SHARED}/fixtures/synth-diarization`;
