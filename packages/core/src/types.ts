@@ -31,6 +31,8 @@ export interface TranscriptionResult {
   language_probs?: Record<string, number>;
   text?: string;
   word_segments?: Word[];
+  /** With diarization and `--speaker_embeddings`: one embedding per speaker label. */
+  speaker_embeddings?: Record<string, number[]>;
 }
 
 /** Whisper model dimensions (OpenAI's `ModelDimensions`). */

@@ -10,3 +10,4 @@ export * from "./vbx.js";
 export * from "./vbx-clustering.js";
 export * from "./diarization-config.js";
 export * from "./speaker-diarization.js";
+export * from "./assign-word-speakers.js";
