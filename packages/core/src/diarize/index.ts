@@ -11,3 +11,4 @@ export * from "./vbx-clustering.js";
 export * from "./diarization-config.js";
 export * from "./speaker-diarization.js";
 export * from "./assign-word-speakers.js";
+export * from "./kaldi-fbank.js";
