@@ -6,21 +6,26 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { convertModel, convertMlxToOnnx, ConvertError, MODEL_FAMILIES, type ModelFamily } from "@whisperx-mlx/convert";
+import { convertModel, convertMlxToOnnx, convertPyannote, ConvertError, MODEL_FAMILIES as MODEL_FAMILIES_WITH_WEIGHTS, type ModelFamily as WeightFamily } from "@whisperx-mlx/convert";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { ProgressBar } from "./progress.js";
+
+/** Every family `convert` takes: the weight-converting ones plus pyannote pipelines. */
+const MODEL_FAMILIES = [...MODEL_FAMILIES_WITH_WEIGHTS, "pyannote"] as const;
+type ModelFamily = WeightFamily | "pyannote";
 
 const SOURCES: Record<ModelFamily, string> = {
   whisper: "an OpenAI .pt checkpoint or a Hugging Face Whisper directory",
   wav2vec2: "a Hugging Face Wav2Vec2ForCTC directory (safetensors or pytorch_model.bin) or a torchaudio .pth",
   "silero-vad": "silero_vad.onnx or silero_vad.jit (v5/v6)",
+  pyannote: "a pyannote speaker-diarization pipeline (directory with config.yaml, or a config.yaml), or one pytorch_model.bin (PyanNet, WeSpeaker) or wespeaker.pt",
 };
 
 /** Every flag of `convert`; those marked in FAMILY_FLAGS apply only to some families. */
 const FLAGS = {
   "torch-name-or-path": { kind: "string", help: "the checkpoint (see the family's sources above)" },
   "mlx-path": { kind: "string", default: "mlx_model", help: "output directory" },
-  dtype: { kind: "string", default: null, choices: ["float16", "float32", "bfloat16"], help: "dtype of the saved float weights (default: float16 for whisper, float32 otherwise)" },
+  dtype: { kind: "string", default: null, choices: ["float16", "float32", "bfloat16"], help: "whisper, wav2vec2, silero-vad: dtype of the saved float weights (default: float16 for whisper, float32 otherwise)" },
   quantize: { kind: "switch", alias: "q", help: "whisper, wav2vec2: quantize Linear and Embedding weights (MLX affine)" },
   "q-bits": { kind: "int", default: null, choices: ["4", "8"], help: "with -q: bits per weight (default 4)" },
   "q-group-size": { kind: "int", default: null, choices: ["32", "64", "128"], help: "with -q: weights per scale/bias group (default 64)" },
@@ -36,6 +41,8 @@ const FLAGS = {
 
 /** Flags that apply to some families only (a flag given to another family is an error). */
 const FAMILY_FLAGS: Partial<Record<keyof typeof FLAGS, readonly ModelFamily[]>> = {
+  dtype: ["whisper", "wav2vec2", "silero-vad"],
+  verify: ["whisper", "wav2vec2", "silero-vad"],
   quantize: ["whisper", "wav2vec2"],
   "q-bits": ["whisper", "wav2vec2"],
   "q-group-size": ["whisper", "wav2vec2"],
@@ -103,6 +110,11 @@ export function main(argv: string[]): number {
       if ((type ?? "whisper") !== fam) throw new UsageError(`--to onnx: ${src} is a ${type} model, not ${fam}`);
       const m = convertMlxToOnnx(src, out, { force: flags.force, weights: flags["onnx-weights"] ?? "float32" });
       process.stderr.write(`converted ${src} → ${out}: ${m.family} graphs ${Object.values(m.graphs).join(", ")} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      return 0;
+    }
+    if (fam === "pyannote") {
+      const s = convertPyannote({ torchNameOrPath: src, mlxPath: flags["mlx-path"], force: flags.force });
+      process.stderr.write(`converted ${src} → ${flags["mlx-path"]}: ${s.kind}, ${s.tensors} tensors, ${(s.parameters / 1e6).toFixed(2)} M parameters (float32) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
       return 0;
     }
     const dtype = flags.dtype ?? (fam === "whisper" ? "float16" : "float32");

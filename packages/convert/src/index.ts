@@ -22,3 +22,6 @@ export * from "./onnx/onnx-model.js";
 export * from "./onnx/wav2vec2-graph.js";
 export * from "./onnx/layers.js";
 export * from "./onnx/mel-graph.js";
+export * from "./families/pyannote.js";
+export * from "./readers/pyannote-config.js";
+export * from "./onnx/pyannote-graphs.js";

@@ -31,7 +31,7 @@ describe("assignWordSpeakers (WhisperX HEAD)", () => {
   });
 
   it("fillNearest gives unmatched items the speaker of the turn with the nearest midpoint, and embeddings are attached", () => {
-    const r = assignWordSpeakers(turns, result(), { fillNearest: true, speakerEmbeddings: new Map([["SPEAKER_00", [1, 2]], ["SPEAKER_01", new Float32Array([3, 4])]]) });
+    const r = assignWordSpeakers(turns, result(), { fillNearest: true, speakerEmbeddings: new Map<string, ArrayLike<number>>([["SPEAKER_00", [1, 2]], ["SPEAKER_01", new Float32Array([3, 4])]]) });
     expect(r.segments[1].speaker).toBe("SPEAKER_00"); // midpoint 5.0: 6.5 is 1.5 away, 2.75 is 2.25 away
     expect(r.segments[0].words?.[3].speaker).toBe("SPEAKER_01"); // 3.0 → 2.75
     expect(r.segments[0].words?.[4].speaker).toBe("SPEAKER_00"); // 5.0 → 6.5

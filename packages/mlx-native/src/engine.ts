@@ -7,6 +7,8 @@ import { MlxRuntimeError, prepareMlx } from "./runtime.js";
 import { SileroVadMlx } from "./vad/silero.js";
 import { Wav2Vec2Mlx } from "./wav2vec2/model.js";
 import { MlxWhisperBackend } from "./whisper/backend.js";
+import { PyannetMlx } from "./diarize/pyannet.js";
+import { WeSpeakerMlx } from "./diarize/wespeaker.js";
 
 let threadsSet: number | undefined;
 
@@ -32,7 +34,7 @@ async function ready(options: EngineLoadOptions): Promise<void> {
   if (!status.ok) throw new MlxRuntimeError(`MLX cannot start: ${status.reason}`);
 }
 
-/** Whisper, wav2vec2 and Silero on MLX. */
+/** Whisper, wav2vec2, Silero and the diarization networks on MLX. */
 export const mlxEngine: InferenceEngine = {
   name: "mlx",
   async loadWhisper(dir, options = {}) {
@@ -47,5 +49,13 @@ export const mlxEngine: InferenceEngine = {
   async loadSpeechModel(dir, options = {}) {
     await ready({ ...options, computeType: "default" });
     return SileroVadMlx.load(dir);
+  },
+  async loadSegmentation(dir, options = {}) {
+    await ready(options);
+    return PyannetMlx.load(dir);
+  },
+  async loadSpeakerEmbedding(dir, options = {}) {
+    await ready(options);
+    return WeSpeakerMlx.load(dir);
   },
 };

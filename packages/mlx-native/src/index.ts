@@ -11,3 +11,5 @@ export * from "./wav2vec2/model.js";
 export * from "./native-binary.js";
 export * from "./metal-build.js";
 export * from "./engine.js";
+export * from "./diarize/pyannet.js";
+export * from "./diarize/wespeaker.js";

@@ -95,6 +95,8 @@ export declare namespace core {
   function asStrided(a: ArrayLike, shape: number[], strides: number[], offset?: number): array;
   function expandDims(a: ArrayLike, dims: number | number[]): array;
   function conv1d(input: ArrayLike, weight: ArrayLike, stride: number, padding: number, dilation: number, groups: number): array;
+  /** NHWC input, weight (out, kh, kw, in). */
+  function conv2d(input: ArrayLike, weight: ArrayLike, stride?: number | number[], padding?: number | number[], dilation?: number | number[], groups?: number): array;
   function dequantize(w: array, scales: ArrayLike, biases: ArrayLike, groupSize: number, bits: number): array;
   /** `x · w` with an MLX-quantized `w` (uint32), transposed when `transpose`; the binding names the arguments (w, x) but takes x first. */
   function quantizedMatmul(x: array, w: array, scales: ArrayLike, biases: ArrayLike, transpose: boolean, groupSize: number, bits: number): array;

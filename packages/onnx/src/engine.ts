@@ -6,6 +6,8 @@ import { EngineError, type EngineLoadOptions, type InferenceEngine } from "@whis
 import type { WeightFormat } from "@whisperx-mlx/convert";
 import { Wav2Vec2Onnx } from "./wav2vec2/model.js";
 import { OnnxWhisperBackend } from "./whisper/backend.js";
+import { PyannetOnnx } from "./diarize/segmentation.js";
+import { WeSpeakerOnnx } from "./diarize/speaker-embedding.js";
 
 /** The graphs' weight format for a compute type; fp16 is refused as CTranslate2 refuses it on a CPU. */
 function weightFormat(options: EngineLoadOptions): WeightFormat {
@@ -22,7 +24,7 @@ function weightFormat(options: EngineLoadOptions): WeightFormat {
   }
 }
 
-/** Whisper and wav2vec2 on ONNX Runtime's CPU execution provider. */
+/** Whisper, wav2vec2 and the diarization networks on ONNX Runtime's CPU execution provider. */
 export const onnxEngine: InferenceEngine = {
   name: "onnx",
   async loadWhisper(dir, options = {}) {
@@ -32,5 +34,11 @@ export const onnxEngine: InferenceEngine = {
     // wav2vec2 has only float32 graphs; the compute type applies to Whisper.
     const model = await Wav2Vec2Onnx.load(dir, { threads: options.threads, onBuild: options.onLog });
     return { vocab: model.config.vocab, emissions: (audio) => model.emissions(audio) };
+  },
+  async loadSegmentation(dir, options = {}) {
+    return PyannetOnnx.load(dir, { threads: options.threads });
+  },
+  async loadSpeakerEmbedding(dir, options = {}) {
+    return WeSpeakerOnnx.load(dir, { threads: options.threads });
   },
 };

@@ -4,3 +4,5 @@ export * from "./graph-cache.js";
 export * from "./whisper/backend.js";
 export * from "./wav2vec2/model.js";
 export * from "./engine.js";
+export * from "./diarize/segmentation.js";
+export * from "./diarize/speaker-embedding.js";

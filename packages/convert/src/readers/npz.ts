@@ -26,7 +26,7 @@ export function parseNpy(bytes: Uint8Array, where: string): HostTensor {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const dtype = descr ? NPY_DTYPES[descr] : undefined;
   if (!dtype) throw new ConvertError(where, `.npy dtype ${descr ?? "(none)"} is not supported`);
-  if (/'fortran_order':\s*True/.test(header)) throw new ConvertError(where, "Fortran-order .npy arrays are not supported");
+  const fortran = /'fortran_order':\s*True/.test(header);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (shapeText === undefined) throw new ConvertError(where, ".npy header has no shape");
   const shape = shapeText.split(",").map((x) => x.trim()).filter(Boolean).map(Number);
@@ -34,7 +34,32 @@ export function parseNpy(bytes: Uint8Array, where: string): HostTensor {
   const dataStart = start + headerLength;
   const expected = numel(shape) * DTYPE_SIZE[dtype];
   if (b.length - dataStart !== expected) throw new ConvertError(where, `.npy data is ${b.length - dataStart} bytes, expected ${expected} for shape (${shape.join(", ")}) × ${dtype}`);
-  return { dtype, shape, data: Uint8Array.prototype.slice.call(b, dataStart) };
+  const data = Uint8Array.prototype.slice.call(b, dataStart);
+  return fortran && shape.length > 1 ? fromFortranOrder({ dtype, shape, data }) : { dtype, shape, data };
+}
+
+/** A column-major (Fortran-order) array rewritten in row-major order, e.g. pyannote's PLDA `lda`. */
+function fromFortranOrder(t: HostTensor): HostTensor {
+  const size = DTYPE_SIZE[t.dtype];
+  const n = numel(t.shape);
+  const out = new Uint8Array(t.data.length);
+  const rank = t.shape.length;
+  const index = new Array<number>(rank).fill(0);
+  for (let rowMajor = 0; rowMajor < n; rowMajor++) {
+    // The Fortran offset of this row-major index: the first axis varies fastest.
+    let offset = 0;
+    let stride = 1;
+    for (let d = 0; d < rank; d++) {
+      offset += index[d] * stride;
+      stride *= t.shape[d];
+    }
+    out.set(t.data.subarray(offset * size, offset * size + size), rowMajor * size);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++index[d] < t.shape[d]) break;
+      index[d] = 0;
+    }
+  }
+  return { ...t, data: out };
 }
 
 /** Every array of an `.npz` file, by name (the entry name without `.npy`). */

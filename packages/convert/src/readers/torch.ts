@@ -113,6 +113,11 @@ export function readTorchCheckpoint(file: string, options: TorchReadOptions = {}
 export interface TorchReadOptions {
   /** Read a TorchScript archive: `__torch__.*` module objects are kept as attribute bags. */
   torchScript?: boolean;
+  /**
+   * Extra globals one checkpoint family needs, and nothing more: classes kept as attribute bags
+   * (`dataClasses`), and calls turned into plain values (`values`, e.g. an enum from its int).
+   */
+  allow?: { dataClasses?: readonly string[]; values?: Readonly<Record<string, (args: PickleValue[]) => PickleValue>> };
 }
 
 /** Parses the bytes of a PyTorch zip checkpoint (see `readTorchCheckpoint`). */
@@ -151,6 +156,8 @@ export function parseTorchCheckpoint(raw: Uint8Array, file: string, options: Tor
     }
     if (name === "torch.Size") return c.args[0] ?? [];
     if (options.torchScript && TORCHSCRIPT_GLOBALS.has(name)) return c.args[0] ?? null;
+    const value = options.allow?.values?.[name];
+    if (value) return value(c.args);
     throw new PickleError(`refused call of '${name}'`);
   };
   const persistentLoad = (id: PickleValue): PickleValue => {
@@ -163,8 +170,9 @@ export function parseTorchCheckpoint(raw: Uint8Array, file: string, options: Tor
     return { kind: "resolved", value: ref };
   };
   try {
-    const allowed = options.torchScript ? new Set([...TORCH_ALLOWED_GLOBALS, ...TORCHSCRIPT_GLOBALS]) : TORCH_ALLOWED_GLOBALS;
-    const isDataClass = options.torchScript ? (q: string) => q.startsWith("__torch__.") : undefined;
+    const allowed = new Set([...TORCH_ALLOWED_GLOBALS, ...(options.torchScript ? TORCHSCRIPT_GLOBALS : []), ...Object.keys(options.allow?.values ?? {})]);
+    const dataClasses = new Set(options.allow?.dataClasses ?? []);
+    const isDataClass = options.torchScript ? (q: string) => q.startsWith("__torch__.") : dataClasses.size > 0 ? (q: string) => dataClasses.has(q) : undefined;
     const v = readPickle(entries[pklName], { allowedGlobals: allowed, isDataClass, reduce, persistentLoad });
     return toPlain(v, file);
   } catch (e) {

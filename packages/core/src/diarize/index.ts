@@ -12,3 +12,6 @@ export * from "./diarization-config.js";
 export * from "./speaker-diarization.js";
 export * from "./assign-word-speakers.js";
 export * from "./kaldi-fbank.js";
+export * from "./diarization-models.js";
+export * from "./powerset.js";
+export * from "./diarization-pipeline.js";

@@ -5,6 +5,7 @@
 import type { AlignModel } from "../align/align.js";
 import type { WhisperBackend } from "../transcribe/backend.js";
 import type { SpeechProbabilityModel } from "../vad/speech-model.js";
+import type { SegmentationModel, SpeakerEmbeddingModel } from "../diarize/diarization-models.js";
 
 /** The engines this project has. */
 export type EngineName = "mlx" | "onnx";
@@ -37,6 +38,10 @@ export interface InferenceEngine {
    * pipeline then runs Silero on ONNX Runtime in a worker thread.
    */
   loadSpeechModel?(dir: string, options?: EngineLoadOptions): Promise<SpeechProbabilityModel>;
+  /** PyanNet for the diarization stage, from a converted pipeline's `segmentation/` directory. */
+  loadSegmentation(dir: string, options?: EngineLoadOptions): Promise<SegmentationModel>;
+  /** WeSpeaker ResNet for the diarization stage, from a converted pipeline's `embedding/` directory. */
+  loadSpeakerEmbedding(dir: string, options?: EngineLoadOptions): Promise<SpeakerEmbeddingModel>;
 }
 
 /** Thrown when an engine cannot do what it was asked (a compute type, a missing runtime); one line. */

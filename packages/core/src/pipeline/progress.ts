@@ -1,7 +1,7 @@
 /** Progress reports of the long stages (VAD, transcription, alignment, downloads, conversion). */
 
 /** Which stage a progress report is about. */
-export type ProgressStage = "vad" | "transcribe" | "align" | "download" | "convert";
+export type ProgressStage = "vad" | "transcribe" | "align" | "diarize" | "download" | "convert";
 
 /** One progress report: `done` of `total` units (batches, segments, bytes…) of `stage`. */
 export interface Progress {
