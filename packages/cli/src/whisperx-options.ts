@@ -4,6 +4,7 @@
  * options only go to the library when given, so its defaults (WhisperX's) apply otherwise.
  */
 import {
+  DEFAULT_DIARIZE_MODEL,
   toLanguageCode,
   temperatureSchedule,
   type AlignOptions,
@@ -28,6 +29,8 @@ export interface WhisperxRun {
   call: TranscribeCallOptions & { prefetch: boolean };
   /** Alignment settings, or false when alignment does not run. */
   align: false | (Omit<AlignOptions, "onProgress"> & { modelName?: string });
+  /** Diarization settings, or false without --diarize. */
+  diarize: false | DiarizeRun;
   outputDir: string;
   format: OutputFormat | "all";
   subtitles: SubtitleOptions;
@@ -38,6 +41,29 @@ export interface WhisperxRun {
   warnings: string[];
 }
 
+/** What `--diarize` runs after alignment. */
+export interface DiarizeRun {
+  /** The pipeline (default: WhisperX's). */
+  model: string;
+  minSpeakers?: number;
+  maxSpeakers?: number;
+  speakerEmbeddings: boolean;
+}
+
+/** `--diarize` and its companions; they warn, as WhisperX does, when given without it. */
+export function diarizeRun(f: Pick<Flags, "diarize" | "diarize_model" | "min_speakers" | "max_speakers" | "speaker_embeddings" | "hf_token">, warnings: string[]): false | DiarizeRun {
+  for (const [flag, value] of [["min_speakers", f.min_speakers], ["max_speakers", f.max_speakers]] as const) {
+    if (value !== null && value < 1) throw new UsageError(`--${flag} ${value}: must be at least 1`);
+  }
+  if (f.min_speakers !== null && f.max_speakers !== null && f.min_speakers > f.max_speakers) throw new UsageError(`--min_speakers ${f.min_speakers} is larger than --max_speakers ${f.max_speakers}`);
+  if (!f.diarize) {
+    for (const flag of ["min_speakers", "max_speakers", "diarize_model"] as const) if (f[flag] !== null) warnings.push(`--${flag} has no effect without --diarize`);
+    if (f.speaker_embeddings) warnings.push("--speaker_embeddings has no effect without --diarize");
+    return false;
+  }
+  return { model: f.diarize_model ?? DEFAULT_DIARIZE_MODEL, minSpeakers: f.min_speakers ?? undefined, maxSpeakers: f.max_speakers ?? undefined, speakerEmbeddings: f.speaker_embeddings };
+}
+
 /** `--suppress_tokens "-1,264"` → token ids. */
 function tokenList(flag: string): number[] {
   const ids = flag.split(",").filter((t) => t.trim() !== "").map((t) => Number(t.trim()));
@@ -45,14 +71,9 @@ function tokenList(flag: string): number[] {
   return ids;
 }
 
-const NOT_YET = "is not available yet (speaker diarization is not implemented in this version)";
-
 /** Builds the run from parsed flags; `host` decides what `--device` may say. */
 export function whisperxRun(f: Flags, given: Given, host: { platform: NodeJS.Platform; arch: string } = process): WhisperxRun {
   if (f.vad_method === "pyannote") throw new UsageError("--vad_method pyannote is not available (its segmentation model is not bundled); use silero (or none)");
-  for (const flag of ["diarize", "min_speakers", "max_speakers", "diarize_model", "speaker_embeddings"] as const) {
-    if (given.has(flag)) throw new UsageError(`--${flag} ${NOT_YET}`);
-  }
   const appleMlx = f.backend === "mlx" || (f.backend === "auto" && host.platform === "darwin" && host.arch === "arm64");
   if (f.device === "cuda") throw new UsageError("--device cuda: there is no CUDA engine here; the engines are MLX (Apple GPU) and ONNX Runtime (CPU)");
   if (f.device !== "auto" && f.device !== "cpu") throw new UsageError(`--device ${f.device}: expected auto or cpu`);
@@ -111,6 +132,7 @@ export function whisperxRun(f: Flags, given: Given, host: { platform: NodeJS.Pla
     localFilesOnly: f.model_cache_only,
     token: f.hf_token ?? undefined,
   };
+  const diarize = diarizeRun(f, warnings);
   // WhisperX: translation cannot be aligned to the audio's language.
   const align = !f.no_align && !dtw && f.task !== "translate";
   return {
@@ -118,6 +140,7 @@ export function whisperxRun(f: Flags, given: Given, host: { platform: NodeJS.Pla
     load,
     call: { language, task: f.task, batchSize: f.batch_size, chunkSize: f.chunk_size, prefetch: f.prefetch },
     align: align ? { modelName: f.align_model ?? undefined, interpolateMethod: f.interpolate_method, returnCharAlignments: f.return_char_alignments, segmentResolution: f.segment_resolution } : false,
+    diarize,
     outputDir: f.output_dir,
     format: f.output_format,
     subtitles: { maxLineWidth: f.max_line_width, maxLineCount: f.max_line_count, highlightWords: f.highlight_words },

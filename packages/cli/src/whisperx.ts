@@ -7,7 +7,11 @@
 import { mkdirSync } from "node:fs";
 import {
   align,
+  assignWordSpeakers,
   DEMO_MODEL,
+  DiarizationModelError,
+  loadDiarizationPipeline,
+  type DiarizationPipeline,
   EngineError,
   formatTimestamp,
   HubError,
@@ -27,6 +31,7 @@ import {
   type TranscriptionResult,
 } from "whisperx-mlx";
 import { alignMain } from "./align-command.js";
+import { diarizeMain } from "./diarize-command.js";
 import { serveMain } from "./serve-command.js";
 import { streamMain } from "./stream-command.js";
 import { helpText, parseFlags, UsageError } from "./args.js";
@@ -41,10 +46,11 @@ const printProgress = (p: Progress) => process.stdout.write(`Progress: ${p.perce
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let pipeline: AsrPipeline | undefined;
+  let diarization: DiarizationPipeline | undefined;
   try {
     const { flags, given, positional } = parseFlags(argv, WHISPERX_FLAGS);
     if (flags.help) {
-      process.stdout.write(helpText("usage: whisperx [options] audio [audio ...]\n       whisperx align audio --transcript FILE [options]\n       whisperx stream [options] [FILE|-]\n       whisperx serve [--host H] [--port N] [options]", WHISPERX_FLAGS) + "\n");
+      process.stdout.write(helpText("usage: whisperx [options] audio [audio ...]\n       whisperx align audio --transcript FILE [options]\n       whisperx diarize audio [options]\n       whisperx stream [options] [FILE|-]\n       whisperx serve [--host H] [--port N] [options]", WHISPERX_FLAGS) + "\n");
       return 0;
     }
     if (flags.version) {
@@ -83,10 +89,19 @@ export async function main(argv: string[]): Promise<number> {
           output = { segments: aligned.segments, word_segments: aligned.word_segments, language: output.language };
           alignSeconds = (performance.now() - ta) / 1000;
         }
+        let diarizeSeconds = 0;
+        if (run.diarize) {
+          const td = performance.now();
+          diarization ??= await loadDiarizationPipeline(run.diarize.model, { ...run.load, onLog: log.warning });
+          const onProgress = run.printProgress ? printProgress : undefined;
+          const d = await diarization.diarize(item.audio, { minSpeakers: run.diarize.minSpeakers, maxSpeakers: run.diarize.maxSpeakers, returnEmbeddings: run.diarize.speakerEmbeddings, onProgress });
+          output = assignWordSpeakers(d.turns, output, { speakerEmbeddings: d.speakerEmbeddings });
+          diarizeSeconds = (performance.now() - td) / 1000;
+        }
         if (run.verbose) for (const s of output.segments) process.stdout.write(`[${formatTimestamp(s.start)} --> ${formatTimestamp(s.end)}] ${s.text}\n`);
-        const secs = item.seconds + alignSeconds;
+        const secs = item.seconds + alignSeconds + diarizeSeconds;
         const audioSeconds = item.audio.length / 16000;
-        log.info(`${file}: ${audioSeconds.toFixed(1)} s of audio in ${secs.toFixed(2)} s (${(audioSeconds / secs).toFixed(1)}× real time${run.align ? `; alignment ${alignSeconds.toFixed(2)} s` : ""})`);
+        log.info(`${file}: ${audioSeconds.toFixed(1)} s of audio in ${secs.toFixed(2)} s (${(audioSeconds / secs).toFixed(1)}× real time${run.align ? `; alignment ${alignSeconds.toFixed(2)} s` : ""}${run.diarize ? `; diarization ${diarizeSeconds.toFixed(2)} s` : ""})`);
         writeResult(output, file, run.outputDir, run.format, run.subtitles);
       } catch (e) {
         failed++;
@@ -97,19 +112,20 @@ export async function main(argv: string[]): Promise<number> {
     if (failed) log.error(`${failed} of ${files.length} file(s) failed`);
     return failed ? 1 : 0;
   } catch (e) {
-    if ([UsageError, InvalidOptionError, PromptTooLongError, ModelResolveError, EngineError, MlxRuntimeError, ModelLoadError, OnnxModelError, HubError].some((c) => e instanceof c)) {
+    if ([UsageError, InvalidOptionError, PromptTooLongError, ModelResolveError, EngineError, MlxRuntimeError, ModelLoadError, OnnxModelError, HubError, DiarizationModelError].some((c) => e instanceof c)) {
       process.stderr.write(`whisperx: error: ${(e as Error).message}\n`);
       return 2;
     }
     throw e;
   } finally {
     await pipeline?.close();
+    await diarization?.release();
   }
 }
 
 if (!relaunchTuned(selectsMlx)) {
   const argv = process.argv.slice(2);
-  const command = new Map([["align", alignMain], ["stream", streamMain], ["serve", serveMain]]).get(argv[0] ?? "");
+  const command = new Map([["align", alignMain], ["diarize", diarizeMain], ["stream", streamMain], ["serve", serveMain]]).get(argv[0] ?? "");
   (command ? command(argv.slice(1)) : main(argv)).then(
     (code) => (process.exitCode = code),
     (e) => {

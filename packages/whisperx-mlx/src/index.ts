@@ -7,10 +7,14 @@
  * const audio = await loadAudio("talk.mp3");
  * const result = await model.transcribe(audio, { batchSize: 8 });
  * const aligned = await align(result.segments, await loadAlignModel(result.language), audio);
+ * const diarization = await (await loadDiarizationPipeline()).diarize(audio);
+ * assignWordSpeakers(diarization.turns, aligned);
  * ```
  */
 export { loadModel, type LoadModelOptions, type VadRuntime } from "./load-model.js";
 export { loadAlignModel, type LoadAlignModelOptions, type LoadedAlignModel } from "./load-align-model.js";
+export { loadDiarizationPipeline, type LoadDiarizationOptions } from "./load-diarize-model.js";
+export { DEFAULT_DIARIZE_MODEL, resolveDiarizeModel } from "./models/diarize-models.js";
 export { decideEngine, needsMlxProbe, selectEngine, engineNamed, type EngineDecision } from "./engines.js";
 export { DEMO_MODEL, DEMO_ALIGN_MODEL, BUNDLED_SILERO_MLX, bundledModel, bundledModelsDir } from "./models/bundled.js";
 export { WHISPER_REPOS, DISTIL_REPOS, MLX_COMMUNITY_QUANTIZED, whisperRepoOf, resolveWhisperModel } from "./models/whisper-models.js";
@@ -97,6 +101,19 @@ export {
   VoiceActivityGate,
   type VacOptions,
   SileroVadOnnx,
+  DiarizationPipeline,
+  type DiarizeOptions,
+  type Diarization,
+  type DiarizationTurn,
+  type DiarizationTimings,
+  DiarizationModelError,
+  assignWordSpeakers,
+  type AssignWordSpeakersOptions,
+  formatRttm,
+  parseRttm,
+  serializeDiarization,
+  pythonJson,
+  writeFileAtomic,
 } from "@whisperx-mlx/core";
 export { MlxRuntimeError, ModelLoadError, prepareMlx, type MlxAvailability } from "@whisperx-mlx/mlx-native";
 export { OnnxModelError } from "@whisperx-mlx/onnx";

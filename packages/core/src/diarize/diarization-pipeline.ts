@@ -38,6 +38,8 @@ export interface DiarizationPipelineConfig {
 
 /** Options of {@link DiarizationPipeline.diarize}. */
 export interface DiarizeOptions extends SpeakerCountOptions {
+  /** Also return one embedding per speaker (the clusters' centroids), as WhisperX's `return_embeddings`. */
+  returnEmbeddings?: boolean;
   /** Progress of the two network stages (windows segmented, then windows embedded). */
   onProgress?: ProgressCallback;
 }
@@ -213,6 +215,7 @@ export class DiarizationPipeline {
     const result = diarizeFromEmbeddings(segmentations, embeddings, this.config, options);
     this.timings.clustering = (performance.now() - t1) / 1000;
     options.onProgress?.(progressOf("diarize", 1, 1));
+    if (!options.returnEmbeddings) delete result.speakerEmbeddings;
     return result;
   }
 

@@ -15,3 +15,4 @@ export * from "./kaldi-fbank.js";
 export * from "./diarization-models.js";
 export * from "./powerset.js";
 export * from "./diarization-pipeline.js";
+export * from "./rttm.js";

@@ -31,8 +31,8 @@ export interface Diarization {
   turns: DiarizationTurn[];
   /** At most one speaker at a time. */
   exclusiveTurns: DiarizationTurn[];
-  /** One embedding per label, in label order (SPEAKER_00 first). */
-  speakerEmbeddings: Map<string, Float32Array>;
+  /** One embedding per label, in label order (SPEAKER_00 first); left out unless asked for (`returnEmbeddings`). */
+  speakerEmbeddings?: Map<string, Float32Array>;
   /** Frame-level speaker count before the max_speakers cap. */
   count: Uint8Array;
   /** Cluster per (chunk, local speaker) as reconstruction received it (−2: inactive). */

@@ -57,8 +57,13 @@ export function repackageOnce(source: string, key: string, onLog?: (message: str
 
 /** Writes a model directory into the cache once: into a temp dir, then a rename. */
 function writeOnce(key: string, what: string, write: (tmp: string) => void, onLog?: (message: string) => void): string {
+  return writeModelOnce(key, what, write, onLog, isMlxDir);
+}
+
+/** `writeOnce` for any layout: `complete` says whether a directory is a finished model. */
+export function writeModelOnce(key: string, what: string, write: (tmp: string) => void, onLog: ((message: string) => void) | undefined, complete: (dir: string) => boolean): string {
   const out = join(modelCacheDir(), key);
-  if (isMlxDir(out)) return out;
+  if (complete(out)) return out;
   mkdirSync(join(out, ".."), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   onLog?.(`${what} in ${out}`);
@@ -68,7 +73,7 @@ function writeOnce(key: string, what: string, write: (tmp: string) => void, onLo
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     // Another process may have finished the same conversion first.
-    if (isMlxDir(out)) return out;
+    if (complete(out)) return out;
     throw e;
   }
   return out;
