@@ -22,3 +22,4 @@ export * from "./run.js";
 export * from "./workloads/files.js";
 export * from "./workloads/decoding.js";
 export * from "./workloads/long-file.js";
+export * from "./diarization-error-rate.js";
