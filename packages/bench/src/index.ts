@@ -23,3 +23,4 @@ export * from "./workloads/files.js";
 export * from "./workloads/decoding.js";
 export * from "./workloads/long-file.js";
 export * from "./diarization-error-rate.js";
+export * from "./workloads/diarization.js";

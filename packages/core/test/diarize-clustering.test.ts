@@ -93,14 +93,14 @@ const near = (mask: Uint8Array, t: number) => mask[t] === 1 || mask[t - 1] === 1
 describe("diarization after the networks, from pyannote's own segmentations and embeddings", () => {
   for (const uri of ["vis_03", "vis_long"]) {
     for (const cfg of ["3.1", "community-1"]) {
-      it(`${uri}, ${cfg}: count and hard clusters exactly, turns outside tied frames`, () => {
+      it(`${uri}, ${cfg}: count and hard clusters exactly, turns on every frame (numpy 2's tie order)`, () => {
         const { segmentations, embeddings } = inputs(uri);
         const result = diarizeFromEmbeddings(segmentations, embeddings, configFor(cfg));
         expect(Array.from(result.count)).toEqual(Array.from(arrays.get(`count__${uri}__${cfg}`)?.data ?? []));
         expectSamePartition(result.hardClusters, Array.from(arrays.get(`hard_clusters__${uri}__${cfg}`)?.data ?? [], Number));
         const frames = result.count.length;
-        expectSameTurns(result.turns, readRttm(`${REFS}/rttm/${cfg}/${uri}.rttm`), frames, (t) => near(result.tiedFrames.regular, t));
-        expectSameTurns(result.exclusiveTurns, readRttm(`${REFS}/rttm/${cfg}/${uri}.exclusive.rttm`), frames, (t) => near(result.tiedFrames.exclusive, t));
+        expectSameTurns(result.turns, readRttm(`${REFS}/rttm/${cfg}/${uri}.rttm`), frames, () => false);
+        expectSameTurns(result.exclusiveTurns, readRttm(`${REFS}/rttm/${cfg}/${uri}.exclusive.rttm`), frames, () => false);
         expect(result.speakerEmbeddings.size).toBe(new Set(result.turns.map((t) => t.speaker)).size);
       });
     }
@@ -108,6 +108,7 @@ describe("diarization after the networks, from pyannote's own segmentations and 
 
   for (const uri of ["vis_03", "vis_long"]) {
     for (const cfg of ["3.1", "community-1"]) {
+      // These references come from numpy 1.24 (stable order among ties): turns are compared outside tied frames.
       it(`${uri}, ${cfg}: num/min/max speakers as pyannote applies them`, () => {
         const { segmentations, embeddings } = inputs(uri);
         const config = configFor(cfg);

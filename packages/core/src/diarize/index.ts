@@ -16,3 +16,4 @@ export * from "./diarization-models.js";
 export * from "./powerset.js";
 export * from "./diarization-pipeline.js";
 export * from "./rttm.js";
+export * from "./numpy-argsort.js";

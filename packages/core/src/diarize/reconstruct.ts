@@ -3,6 +3,7 @@
  * `Binarize` and label renaming).
  */
 import { SEGMENTATION_FRAMES, aggregateFrames, type ChunkSegmentations } from "./frames.js";
+import { numpyArgsort } from "./numpy-argsort.js";
 
 /** Marks a local speaker that is inactive in its chunk (pyannote uses −2). */
 export const INACTIVE_SPEAKER = -2;
@@ -15,9 +16,10 @@ export interface SpeakerTurn {
 }
 
 /**
- * Per frame, activates the `count[t]` clusters with the largest summed activity over the chunks.
- * Ties are broken by cluster index (pyannote's unstable `argsort` breaks them differently on
- * different numpy builds; see the fixture's ties.json).
+ * Per frame, activates the `count[t]` clusters with the largest summed activity over the chunks,
+ * ranked as pyannote ranks them, `np.argsort(-activations)`, with numpy 2's tie order on AVX-512
+ * (see numpy-argsort.ts; numpy 1.x or other CPUs break those ties differently, and so does
+ * pyannote there).
  */
 export function toDiarization(segmentations: ChunkSegmentations, hardClusters: Int32Array, count: Uint8Array): { numFrames: number; numClusters: number; binary: Uint8Array; ambiguous: Uint8Array } {
   const { numChunks, numFrames, numSpeakers, data } = segmentations;
@@ -50,10 +52,11 @@ export function toDiarization(segmentations: ChunkSegmentations, hardClusters: I
   const binary = new Uint8Array(frames * width);
   // Frames where the count-th and the next cluster tie: pyannote's unstable sort may pick either.
   const ambiguous = new Uint8Array(frames);
-  const order = Array.from({ length: width }, (_, k) => k);
+  const negated = new Float32Array(width);
   for (let t = 0; t < frames; t++) {
     const act = (k: number) => (k < clusterCount ? activations[t * clusterCount + k] : 0);
-    order.sort((a, b) => act(b) - act(a) || a - b);
+    for (let k = 0; k < width; k++) negated[k] = -act(k);
+    const order = numpyArgsort(negated);
     for (let i = 0; i < count[t]; i++) binary[t * width + order[i]] = 1;
     const c = count[t];
     if (c > 0 && c < width && act(order[c - 1]) === act(order[c])) ambiguous[t] = 1;
