@@ -24,7 +24,7 @@ import { toFloat32, type HostTensor } from "../tensor.js";
 import type { PickleValue } from "../readers/pickle.js";
 
 /** The globals pyannote checkpoints need beyond tensors, and nothing else. */
-const PYANNOTE_PICKLE = {
+export const PYANNOTE_PICKLE_GLOBALS = {
   dataClasses: ["pyannote.audio.core.task.Specifications"],
   values: {
     "torch.torch_version.TorchVersion": (args: PickleValue[]) => (typeof args[0] === "string" ? args[0] : ""),
@@ -201,7 +201,7 @@ export function wespeakerSubModel(file: string, source: Map<string, HostTensor>)
 
 /** One checkpoint file → a sub-model, recognised from its `architecture` field (or WeSpeaker's plain keys). */
 export function readPyannoteCheckpoint(file: string): PyannoteSubModel {
-  const value = readTorchCheckpoint(file, { allow: PYANNOTE_PICKLE });
+  const value = readTorchCheckpoint(file, { allow: PYANNOTE_PICKLE_GLOBALS });
   const { tensors, meta } = stateDict(file, value);
   const arch = record(meta?.architecture);
   const cls = typeof arch?.class === "string" ? arch.class : undefined;
