@@ -91,11 +91,28 @@ const CHECKS: Record<(typeof WHISPERX)[number], () => void> = {
     expect(r.load.vadOptions?.chunkSize).toBe(10);
     expect(r.call.chunkSize).toBe(10);
   },
-  diarize: () => expect(refused("--diarize")).toMatch(/^--diarize is not available yet/),
-  min_speakers: () => expect(refused("--min_speakers", "2")).toMatch(/^--min_speakers is not available yet/),
-  max_speakers: () => expect(refused("--max_speakers", "2")).toMatch(/^--max_speakers is not available yet/),
-  diarize_model: () => expect(refused("--diarize_model", "x")).toMatch(/^--diarize_model is not available yet/),
-  speaker_embeddings: () => expect(refused("--speaker_embeddings")).toMatch(/^--speaker_embeddings is not available yet/),
+  diarize: () => {
+    expect(run().diarize).toBe(false);
+    expect(run("--diarize").diarize).toEqual({ model: "pyannote/speaker-diarization-community-1", minSpeakers: undefined, maxSpeakers: undefined, speakerEmbeddings: false });
+  },
+  min_speakers: () => {
+    expect(run("--diarize", "--min_speakers", "2").diarize).toMatchObject({ minSpeakers: 2 });
+    expect(run("--min_speakers", "2").warnings).toContain("--min_speakers has no effect without --diarize");
+    expect(refused("--diarize", "--min_speakers", "0")).toMatch(/^--min_speakers 0: must be at least 1/);
+    expect(refused("--diarize", "--min_speakers", "3", "--max_speakers", "2")).toMatch(/^--min_speakers 3 is larger than --max_speakers 2/);
+  },
+  max_speakers: () => {
+    expect(run("--diarize", "--max_speakers", "2").diarize).toMatchObject({ maxSpeakers: 2 });
+    expect(run("--max_speakers", "2").warnings).toContain("--max_speakers has no effect without --diarize");
+  },
+  diarize_model: () => {
+    expect(run("--diarize", "--diarize_model", "some/pipeline").diarize).toMatchObject({ model: "some/pipeline" });
+    expect(run("--diarize_model", "x").warnings).toContain("--diarize_model has no effect without --diarize");
+  },
+  speaker_embeddings: () => {
+    expect(run("--diarize", "--speaker_embeddings").diarize).toMatchObject({ speakerEmbeddings: true });
+    expect(run("--speaker_embeddings").warnings).toContain("--speaker_embeddings has no effect without --diarize");
+  },
   temperature: () => expect(run("--temperature", "0.5").load.asrOptions?.temperatures).toEqual([0.5]),
   best_of: () => {
     expect(run().load.asrOptions?.bestOf).toBeUndefined(); // WhisperX's default, 5, from the library

@@ -29,9 +29,16 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
+/** Every file under `dir`, as repo paths (`segmentation/pytorch_model.bin`). */
+function repoPaths(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix)).flatMap((f) => {
+    const path = prefix ? `${prefix}/${f}` : f;
+    return statSync(join(dir, path)).isDirectory() ? repoPaths(dir, path) : [path];
+  });
+}
+
 function loadRepo(id: string, dir: string): ServedRepo {
-  const files = readdirSync(dir)
-    .filter((f) => statSync(join(dir, f)).isFile())
+  const files = repoPaths(dir)
     .sort()
     .map((path) => {
       const data = readFileSync(join(dir, path));
