@@ -23,6 +23,8 @@ import { runDecodingComparison, type DecodingResult } from "./workloads/decoding
 import { runLongFile, writeLoopedWav, type LongFileResult } from "./workloads/long-file.js";
 import { runLargeModels, type LargeModelResult } from "./workloads/large-model.js";
 import { runStreaming, type StreamingResult } from "./workloads/streaming.js";
+import { runDiarization, type DiarizationResult } from "./workloads/diarization.js";
+import { convertPyannote } from "@whisperx-mlx/convert";
 import { loadModel } from "whisperx-mlx";
 
 /** Options of `runBench`. */
@@ -34,6 +36,11 @@ export interface BenchOptions {
   long?: boolean;
   /** Also stream longform_000 and the eval clips at real-time pace against offline (~5 min). */
   streaming?: boolean;
+  /**
+   * Also diarize the visible synthetic conversations (../synth-diarization beside the fixture) with
+   * both pipeline configurations: every clip on ONNX Runtime, the long clip on MLX (~6 min).
+   */
+  diarization?: boolean;
   models: PipelineModels;
   /** The synth-whisper-256 fixture directory (refs.json and audio/). */
   fixtureDir: string;
@@ -161,6 +168,25 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     await stream.close();
   }
 
+  const diarization: DiarizationResult[] = [];
+  if (o.diarization) {
+    progress("speaker diarization of the visible conversations (both configurations; ONNX Runtime, then MLX on vis_long)");
+    const fixture = join(o.fixtureDir, "..", "synth-diarization");
+    const dir = mkdtempSync(join(tmpdir(), "wx-bench-diarization-"));
+    try {
+      const configs = [
+        { name: "3.1", dir: join(dir, "3.1") },
+        { name: "community-1", dir: join(dir, "community-1") },
+      ];
+      convertPyannote({ torchNameOrPath: join(fixture, "models", "config-3.1.yaml"), mlxPath: configs[0].dir });
+      convertPyannote({ torchNameOrPath: join(fixture, "models"), mlxPath: configs[1].dir });
+      diarization.push(await runDiarization((await import("@whisperx-mlx/onnx")).onnxEngine, fixture, configs));
+      diarization.push(await runDiarization((await import("@whisperx-mlx/mlx-native")).mlxEngine, fixture, configs, { clips: ["vis_long"] }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   progress("micro-benchmarks");
   const micro = await runMicro(quick ? 300 : 1000, (w) => o.onProgress?.(w, done, steps));
   progress("calibration (after)");
@@ -172,12 +198,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     progress("large-v3 and large-v3-turbo dims (fresh processes)");
     largeModels.push(...(await runLargeModels((w) => o.onProgress?.(w, done, steps))));
   }
-  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels, streaming);
+  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels, streaming, diarization);
   const targets = evaluateTargets(figures, {
     "e2e/2h/peak-rss": "run with --long (a 2-hour file through the whole pipeline, ~5 minutes)",
     "stream/realtime/latency-mean": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
     "stream/realtime/latency-p95": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
     "stream/realtime/wer-minus-offline": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
+    "diar/onnx/3.1/der-minus-pyannote": "run with --diarization (the visible conversations, ~6 minutes)",
+    "diar/onnx/community-1/der-minus-pyannote": "run with --diarization (the visible conversations, ~6 minutes)",
   });
   return {
     schema: 1,
@@ -191,6 +219,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(longFile.length ? { longFile } : {}),
     ...(largeModels.length ? { largeModels } : {}),
     ...(streaming.length ? { streaming } : {}),
+    ...(diarization.length ? { diarization } : {}),
     wer,
     micro,
     baselines: baselineStatus(),

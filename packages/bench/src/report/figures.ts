@@ -1,5 +1,6 @@
 /** Flattens a report's measurements into comparable figures (see `Figure`). */
 import type { ArchitectureResult } from "../workloads/architecture.js";
+import type { DiarizationResult } from "../workloads/diarization.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
 import type { LongFileResult } from "../workloads/long-file.js";
 import type { LargeModelResult } from "../workloads/large-model.js";
@@ -11,8 +12,22 @@ import type { Figure, WerSplit } from "./types.js";
 type Raw = Omit<Figure, "normalized"> & { best?: number };
 
 /** Builds the figure list; `gflops` is the run's calibration throughput. */
-export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = [], streaming: StreamingResult[] = []): Figure[] {
+export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = [], streaming: StreamingResult[] = [], diarization: DiarizationResult[] = []): Figure[] {
   const raw: Raw[] = [];
+  for (const d of diarization) {
+    const engine = d.engine === "onnx" ? "ONNX Runtime" : "MLX";
+    const clips = d.configs[0]?.clips.length ?? 0;
+    for (const [stage, seconds] of Object.entries({ ...d.seconds, clustering: d.configs.reduce((n, c) => n + c.clusteringSeconds, 0) / Math.max(1, d.configs.length) })) {
+      raw.push({ id: `diar/${d.engine}/rtf/${stage}`, label: `diarization (${engine}, ${clips} clips), ${stage}: real-time factor (stage seconds per audio second)`, unit: "", value: seconds / d.audioSeconds, better: "lower", gated: false });
+    }
+    for (const c of d.configs) {
+      const label = `diarization ${c.config} (${engine}, ${clips} clips)`;
+      raw.push({ id: `diar/${d.engine}/${c.config}/der`, label: `${label}: DER (collar 0, overlap scored)`, unit: "", value: c.der, better: "lower", gated: false });
+      raw.push({ id: `diar/${d.engine}/${c.config}/der-collar-0.5`, label: `${label}: DER (collar 0.5)`, unit: "", value: c.der05, better: "lower", gated: false });
+      raw.push({ id: `diar/${d.engine}/${c.config}/jer`, label: `${label}: JER`, unit: "", value: c.jer, better: "lower", gated: false });
+      if (c.pyannoteDer !== undefined) raw.push({ id: `diar/${d.engine}/${c.config}/der-minus-pyannote`, label: `${label}: |DER − pyannote's DER on the same clips|`, unit: "", value: Math.abs(c.der - c.pyannoteDer), better: "lower", gated: false });
+    }
+  }
   for (const l of large) {
     if (l.task === "generate") continue;
     raw.push({ id: `large/${l.arch}/${l.task}/peak-rss`, label: `${l.arch} dims, ${l.task}: peak RSS`, unit: "MiB", value: l.peakRssMib, better: "lower", gated: false });

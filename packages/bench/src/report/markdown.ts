@@ -44,6 +44,18 @@ export function renderMarkdown(r: BenchReport): string {
     out.push(table(["engine", "clips", "audio s", "WER stream", "WER offline", "mean latency s", "p50 s", "p95 s", "words timed", "max buffer s", "worst lag s"], r.streaming.map((s) => [s.engine === "onnx" ? "ONNX Runtime" : "MLX", s.clips, f(s.audioSeconds, 0), pct(s.werStream), pct(s.werOffline), f(s.latency.mean, 2), f(s.latency.p50, 2), f(s.latency.p95, 2), s.latency.words, f(s.maxBufferSeconds, 1), f(s.maxLagSeconds, 1)])), "");
     out.push("Latency of a word: its emission time minus its end in the offline transcript (words matched by a minimum-edit alignment).", "");
   }
+  if (r.diarization?.length) {
+    out.push("## Speaker diarization (`--diarization`): the visible synthetic conversations, pyannote's two pipeline configurations", "");
+    const pct2 = (x: number) => `${(100 * x).toFixed(2)} %`;
+    out.push(table(["engine", "config", "clips", "audio s", "DER", "pyannote's DER", "DER collar 0.5", "miss", "false alarm", "confusion", "JER", "speaker count exact", "|count error|", "worst DER vs pyannote per clip"], r.diarization.flatMap((d) => d.configs.map((c) => [
+      d.engine === "onnx" ? "ONNX Runtime" : "MLX", c.config, c.clips.length, f(d.audioSeconds, 0), pct2(c.der), c.pyannoteDer === undefined ? "–" : pct2(c.pyannoteDer), pct2(c.der05), pct2(c.miss), pct2(c.falseAlarm), pct2(c.confusion), pct2(c.jer), `${c.speakerCountExact}/${c.clips.length}`, c.speakerCountAbsError, pct2(Math.max(...c.clips.map((x) => x.derVsPyannote ?? 0)))]))), "");
+    out.push(table(["engine", "audio s", "segmentation RTF", "fbank RTF", "embeddings RTF", "clustering RTF (per config)", "total RTF"], r.diarization.map((d) => {
+      const clustering = d.configs.reduce((n, c) => n + c.clusteringSeconds, 0) / Math.max(1, d.configs.length);
+      const rtf = (s: number) => f(s / d.audioSeconds, 4);
+      return [d.engine === "onnx" ? "ONNX Runtime" : "MLX", f(d.audioSeconds, 0), rtf(d.seconds.segmentation), rtf(d.seconds.fbank), rtf(d.seconds.embeddings), rtf(clustering), rtf(d.seconds.segmentation + d.seconds.fbank + d.seconds.embeddings + clustering)];
+    })), "");
+    out.push("DER convention as pyannote's: no collar, overlap scored, UEM = the whole file. Real-time factor = stage seconds per audio second (lower is faster). pyannote's DER: its own run on the same checkpoints (refs.json).", "");
+  }
   if (r.longFile?.length) {
     out.push("## Long file (`--long`): a 2-hour recording through the whole pipeline in a fresh process", "");
     out.push(table(["engine", "audio s", "wall s", "real-time factor", "segments", "words", "peak RSS MiB"], r.longFile.map((l) => [l.engine === "onnx" ? "ONNX Runtime" : "MLX", f(l.audioSeconds, 0), f(l.seconds, 1), f(l.audioSeconds / l.seconds), l.segments, l.words, f(l.peakRssMib, 0)])), "");

@@ -1,5 +1,6 @@
 /** The shape of `report.json` (schema 1). */
 import type { Calibration } from "../calibration.js";
+import type { DiarizationResult } from "../workloads/diarization.js";
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { MicroResult } from "../workloads/micro.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
@@ -84,6 +85,8 @@ export interface BenchReport {
   longFile?: LongFileResult[];
   /** `--streaming`: real-time streaming against offline on the visible clips. */
   streaming?: StreamingResult[];
+  /** `--diarization`: the visible synthetic conversations, both pipeline configurations. */
+  diarization?: DiarizationResult[];
   /** `--large`: large-v3 / large-v3-turbo dims on both engines. */
   largeModels?: LargeModelResult[];
   /** Greedy vs beam-5 throughput of the ASR stage (absent in reports before it existed). */

@@ -47,6 +47,8 @@ export interface DiarizationConfigResult {
   speakerCountExact: number;
   speakerCountAbsError: number;
   clusteringSeconds: number;
+  /** pyannote's own set-level DER on the same clips (collar 0), from the fixture's references. */
+  pyannoteDer?: number;
 }
 
 /** The workload's result on one engine. */
@@ -78,6 +80,7 @@ function rttmTurns(file: string): DiarizationTurn[] {
 /** Runs the workload on `engine`; `clips` defaults to every visible clip. */
 export async function runDiarization(engine: InferenceEngine, fixture: string, configs: DiarizationConfigDir[], options: { clips?: string[]; onClip?: (uri: string) => void } = {}): Promise<DiarizationResult> {
   const uris = options.clips ?? diarizationClips(fixture);
+  const refs = JSON.parse(readFileSync(join(fixture, "refs", "refs.json"), "utf8")) as { clips: Record<string, { configs: Record<string, { metrics?: Record<string, { total: number; confusion: number; "missed detection": number; "false alarm": number }> }> }> };
   const ties = JSON.parse(readFileSync(join(fixture, "refs", "ties.json"), "utf8")) as { clips: Record<string, Record<string, { regular: { ambiguous_frames: number } }>> };
   const pipeline = await DiarizationPipeline.load(configs[0].dir, engine);
   const clusterings = configs.map((c) => ({ name: c.name, config: readDiarizationConfig(c.dir).config, clips: [] as DiarizationClipResult[], clusteringSeconds: 0 }));
@@ -124,6 +127,12 @@ export async function runDiarization(engine: InferenceEngine, fixture: string, c
   } finally {
     await pipeline.release();
   }
+  const pyannoteSetDer = (config: string, clips: string[]): number | undefined => {
+    const m = clips.map((u) => refs.clips[u]?.configs[config]?.metrics?.["DER_collar0.0"]);
+    if (m.some((x) => x === undefined)) return undefined;
+    const sum = (f: (x: NonNullable<(typeof m)[number]>) => number) => m.reduce((n, x) => n + (x ? f(x) : 0), 0);
+    return (sum((x) => x.confusion) + sum((x) => x["missed detection"]) + sum((x) => x["false alarm"])) / sum((x) => x.total);
+  };
   const total = (clips: DiarizationClipResult[], pick: (c: DiarizationClipResult) => DiarizationErrorComponents) => {
     const sum = (f: (x: DiarizationErrorComponents) => number) => clips.reduce((n, c) => n + f(pick(c)), 0);
     const t = sum((x) => x.total);
@@ -148,6 +157,7 @@ export async function runDiarization(engine: InferenceEngine, fixture: string, c
         speakerCountExact: c.clips.filter((x) => x.speakersFound === x.referenceSpeakers).length,
         speakerCountAbsError: c.clips.reduce((n, x) => n + Math.abs(x.speakersFound - x.referenceSpeakers), 0),
         clusteringSeconds: c.clusteringSeconds,
+        pyannoteDer: pyannoteSetDer(c.name, c.clips.map((x) => x.uri)),
       };
     }),
   };
