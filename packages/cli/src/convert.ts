@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { convertModel, convertMlxToOnnx, convertPyannote, ConvertError, MODEL_FAMILIES as MODEL_FAMILIES_WITH_WEIGHTS, type ModelFamily as WeightFamily } from "@whisperx-mlx/convert";
+import { convertModel, convertMlxToOnnx, convertPyannote, exportPyannoteOnnx, ConvertError, MODEL_FAMILIES as MODEL_FAMILIES_WITH_WEIGHTS, type ModelFamily as WeightFamily } from "@whisperx-mlx/convert";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { ProgressBar } from "./progress.js";
 
@@ -30,7 +30,7 @@ const FLAGS = {
   "q-bits": { kind: "int", default: null, choices: ["4", "8"], help: "with -q: bits per weight (default 4)" },
   "q-group-size": { kind: "int", default: null, choices: ["32", "64", "128"], help: "with -q: weights per scale/bias group (default 64)" },
   "sample-rate": { kind: "int", default: null, choices: ["16000", "8000"], help: "silero-vad: which sample-rate branch to convert (default 16000)" },
-  to: { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "whisper, wav2vec2: output format: MLX safetensors, or ONNX graphs (built from an MLX model directory)" },
+  to: { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "whisper, wav2vec2: output format: MLX safetensors, or ONNX graphs (built from an MLX model directory); pyannote: ONNX files of a converted pipeline's networks in sherpa-onnx's conventions" },
   "onnx-path": { kind: "string", default: null, help: "with --to onnx: output directory (default <mlx dir>-onnx)" },
   "onnx-weights": { kind: "string", default: null, choices: ["float32", "int8", "int4"], help: "with --to onnx (whisper): linear layers and logits in float32 (default), int8 with per-column scales (dynamic quantisation), or int4 blocks of 32 (MatMulNBits)" },
   verify: { kind: "switch", help: "reload the output and compare every tensor with the source" },
@@ -47,8 +47,8 @@ const FAMILY_FLAGS: Partial<Record<keyof typeof FLAGS, readonly ModelFamily[]>> 
   "q-bits": ["whisper", "wav2vec2"],
   "q-group-size": ["whisper", "wav2vec2"],
   "sample-rate": ["silero-vad"],
-  to: ["whisper", "wav2vec2"],
-  "onnx-path": ["whisper", "wav2vec2"],
+  to: ["whisper", "wav2vec2", "pyannote"],
+  "onnx-path": ["whisper", "wav2vec2", "pyannote"],
   "onnx-weights": ["whisper"],
 };
 
@@ -98,6 +98,13 @@ export function main(argv: string[]): number {
     const src = flags["torch-name-or-path"];
     if (src === undefined) throw new UsageError("the following arguments are required: --torch-name-or-path");
     const t0 = performance.now();
+    if (fam === "pyannote" && flags.to === "onnx") {
+      // From a converted pipeline: both networks as ONNX files in sherpa-onnx's conventions.
+      const out = flags["onnx-path"] ?? `${src.replace(/\/+$/, "")}-onnx`;
+      const files = exportPyannoteOnnx(src, out, { force: flags.force });
+      process.stderr.write(`converted ${src} → ${files.join(", ")} (sherpa-onnx conventions) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      return 0;
+    }
     if (flags.to === "onnx") {
       // The source is an MLX directory (convert a checkpoint to MLX first).
       const out = flags["onnx-path"] ?? `${src.replace(/\/+$/, "")}-onnx`;

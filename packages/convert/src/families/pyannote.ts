@@ -12,13 +12,14 @@
  * The pickle reader allows exactly pyannote's `Specifications`/`Problem`/`Resolution` and torch's
  * `TorchVersion` beyond plain tensors; `config.yaml` is read against a fixed schema.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pldaFromTwoCovariance } from "@whisperx-mlx/core";
 import { ConvertError } from "../errors.js";
 import { readTorchCheckpoint, isHostTensor, type CheckpointValue } from "../readers/torch.js";
 import { readNpz } from "../readers/npz.js";
-import { writeSafetensors } from "../readers/safetensors.js";
+import { readSafetensors, writeSafetensors } from "../readers/safetensors.js";
+import { pyannetGraph, wespeakerGraph } from "../onnx/pyannote-graphs.js";
 import { readPyannoteConfig, type PyannotePipelineConfig } from "../readers/pyannote-config.js";
 import { toFloat32, type HostTensor } from "../tensor.js";
 import type { PickleValue } from "../readers/pickle.js";
@@ -322,4 +323,26 @@ export function convertPyannote(options: { torchNameOrPath: string; mlxPath: str
   const tensors = segmentation.tensors.size + embedding.tensors.size;
   const parameters = [...segmentation.tensors.values(), ...embedding.tensors.values()].reduce((n, t) => n + t.data.length / 4, 0);
   return { kind: "pipeline", tensors, parameters };
+}
+
+/**
+ * ONNX files of a converted pipeline's two networks in sherpa-onnx's conventions and metadata
+ * (`segmentation.onnx`: `x` [N, 1, T] → log-softmax `y`; `embedding.onnx`: fbank [N, T, 80] →
+ * [N, 256]), so sherpa-onnx's diarization can run the same weights. Our ONNX engine builds its own
+ * graphs at load and does not need these.
+ */
+export function exportPyannoteOnnx(dir: string, outDir: string, options: { force?: boolean } = {}): string[] {
+  const read = (sub: string) => {
+    const file = join(dir, sub, "config.json");
+    if (!existsSync(file)) throw new ConvertError(dir, `not a converted pyannote pipeline (no ${sub}/config.json)`);
+    return { config: JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>, tensors: readSafetensors(join(dir, sub, "weights.safetensors")) };
+  };
+  const seg = read("segmentation");
+  const emb = read("embedding");
+  const written = ["segmentation.onnx", "embedding.onnx"];
+  writeAtomically(outDir, options.force, (tmp) => {
+    pyannetGraph(seg.config as Parameters<typeof pyannetGraph>[0], seg.tensors, "sherpa-onnx").writeTo(join(tmp, written[0]));
+    wespeakerGraph(emb.config as Parameters<typeof wespeakerGraph>[0], emb.tensors, "sherpa-onnx").writeTo(join(tmp, written[1]));
+  });
+  return written.map((f) => join(outDir, f));
 }

@@ -50,15 +50,23 @@ function lstmWeights(w: Tensors, layer: number, hidden: number): { W: HostTensor
   return { W: f32(W, [2, 4 * hidden, inputSize]), R: f32(R, [2, 4 * hidden, hidden]), B: f32(B, [2, 8 * hidden]) };
 }
 
+/**
+ * The graphs' inputs and outputs: ours, or sherpa-onnx's conventions (segmentation `x` [N, 1, T] →
+ * `y`; embedding: fbank [N, T, 80] → [N, 256] pooled over every frame), with the metadata its
+ * loaders read, so its diarization runs our converted models.
+ */
+export type PyannoteGraphFlavour = "ours" | "sherpa-onnx";
+
 /** PyanNet (segmentation-3.0 architecture) as one graph. */
-export function pyannetGraph(config: { lstm: { hidden_size: number; num_layers: number }; linear: { num_layers: number }; num_classes: number; num_frames: number }, w: Tensors): GraphBuilder {
+export function pyannetGraph(config: { lstm: { hidden_size: number; num_layers: number }; linear: { num_layers: number }; num_classes: number; num_frames: number }, w: Tensors, flavour: PyannoteGraphFlavour = "ours"): GraphBuilder {
   const g = new GraphBuilder("pyannet");
-  const chunks = g.input("chunks", { type: "float32", shape: ["batch", "samples"] });
+  const sherpa = flavour === "sherpa-onnx";
+  const chunks = sherpa ? g.input("x", { type: "float32", shape: ["N", 1, "T"] }) : g.input("chunks", { type: "float32", shape: ["batch", "samples"] });
   const init = (name: string) => g.initializer(name, weight(w, name));
   const instanceNorm = (x: string, prefix: string) => g.op("InstanceNormalization", [x, init(`${prefix}.weight`), init(`${prefix}.bias`)], { epsilon: { float: 1e-5 } });
   const leaky = (x: string) => g.op("LeakyRelu", [x], { alpha: { float: 0.01 } });
   const pool = (x: string) => g.op("MaxPool", [x], { kernel_shape: [3], strides: [3] });
-  let h = instanceNorm(g.op("Unsqueeze", [chunks, g.constInt([1])]), "sincnet.wav_norm1d");
+  let h = instanceNorm(sherpa ? chunks : g.op("Unsqueeze", [chunks, g.constInt([1])]), "sincnet.wav_norm1d");
   h = g.op("Conv", [h, init("sincnet.conv1d.0.weight")], { kernel_shape: [251], strides: [10] });
   h = leaky(instanceNorm(pool(g.op("Abs", [h])), "sincnet.norm1d.0"));
   for (const i of [1, 2]) {
@@ -88,16 +96,21 @@ export function pyannetGraph(config: { lstm: { hidden_size: number; num_layers: 
   const ct = new Float32Array(k * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) ct[c * n + r] = cwt[r * k + c];
   const logits = g.op("Add", [g.op("MatMul", [h, g.initializer("classifier.weight.T", f32(ct, [k, n]))]), init("classifier.bias")]);
-  g.output(g.op("LogSoftmax", [logits], { axis: -1 }), "log_probs", { type: "float32", shape: ["batch", config.num_frames, config.num_classes] });
+  g.output(g.op("LogSoftmax", [logits], { axis: -1 }), sherpa ? "y" : "log_probs", { type: "float32", shape: [sherpa ? "N" : "batch", sherpa ? "frames" : config.num_frames, config.num_classes] });
   Object.assign(g.metadata, { "whisperx-mlx:graph": "pyannet" });
+  if (sherpa) {
+    Object.assign(g.metadata, { model_type: "pyannote-segmentation-3.0", num_speakers: "3", powerset_max_classes: "2", num_classes: String(config.num_classes), sample_rate: "16000", window_size: "160000", receptive_field_size: "991", receptive_field_shift: "270" });
+  }
   return g;
 }
 
-/** WeSpeaker ResNet34 with per-speaker weighted statistics pooling, as one graph. */
-export function wespeakerGraph(config: { num_blocks: number[]; embedding_dimension: number }, w: Tensors): GraphBuilder {
+/** WeSpeaker ResNet34 with per-speaker weighted statistics pooling (or, for sherpa-onnx, pooling over every frame), as one graph. */
+export function wespeakerGraph(config: { num_blocks: number[]; embedding_dimension: number }, w: Tensors, flavour: PyannoteGraphFlavour = "ours"): GraphBuilder {
   const g = new GraphBuilder("wespeaker_resnet34");
-  const fbank = g.input("fbank", { type: "float32", shape: ["batch", "frames", 80] });
-  const weights = g.input("weights", { type: "float32", shape: ["batch", "speakers", "out_frames"] });
+  const sherpa = flavour === "sherpa-onnx";
+  const fbank = g.input(sherpa ? "feats" : "fbank", { type: "float32", shape: ["batch", "frames", 80] });
+  // sherpa-onnx pools over every frame: weights of one.
+  const weights = sherpa ? "" : g.input("weights", { type: "float32", shape: ["batch", "speakers", "out_frames"] });
   const init = (name: string) => g.initializer(name, weight(w, name));
   const conv = (x: string, name: string, kernel: number, stride: number) =>
     g.op("Conv", [x, init(`${name}.weight`), init(`${name}.bias`)], { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: kernel === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0] });
@@ -116,7 +129,8 @@ export function wespeakerGraph(config: { num_blocks: number[]; embedding_dimensi
   // [B, C, F', T'] → [B, 1, C·F', T'] (feature index c·F' + f, as pyannote's rearrange)
   const flat = g.op("Transpose", [g.op("Reshape", [g.op("Transpose", [h], { perm: [0, 3, 1, 2] }), g.constInt([0, 0, -1])])], { perm: [0, 2, 1] });
   const x = g.op("Unsqueeze", [flat, g.constInt([1])]);
-  const wts = g.op("Unsqueeze", [weights, g.constInt([2])]); // [B, S, 1, T']
+  const allFrames = () => g.op("Unsqueeze", [g.op("ReduceSum", [g.op("Mul", [flat, g.constFloat([0], [])]), g.constInt([1])], { keepdims: 1 }), g.constInt([1])]); // [B, 1, 1, T'] of zeros
+  const wts = sherpa ? g.op("Add", [allFrames(), g.constFloat([1], [])]) : g.op("Unsqueeze", [weights, g.constInt([2])]); // [B, S, 1, T']
   const last = g.constInt([-1]);
   const sum = (v: string) => g.op("ReduceSum", [v, last], { keepdims: 1 });
   const v1 = g.op("Add", [sum(wts), g.constFloat([1e-8], [])]);
@@ -131,7 +145,10 @@ export function wespeakerGraph(config: { num_blocks: number[]; embedding_dimensi
   const st = new Float32Array(k * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) st[c * n + r] = s[r * k + c];
   const embedding = g.op("Add", [g.op("MatMul", [stats, g.initializer("seg_1.weight.T", f32(st, [k, n]))]), init("seg_1.bias")]);
-  g.output(embedding, "embeddings", { type: "float32", shape: ["batch", "speakers", config.embedding_dimension] });
+  if (sherpa) {
+    g.output(g.op("Squeeze", [embedding, g.constInt([1])]), "embs", { type: "float32", shape: ["batch", config.embedding_dimension] });
+    Object.assign(g.metadata, { framework: "wespeaker", output_dim: String(config.embedding_dimension), sample_rate: "16000", normalize_samples: "0", feature_normalize_type: "global-mean", language: "English", url: "converted by whisperx-mlx", comment: "WeSpeaker ResNet34 from a pyannote checkpoint" });
+  } else g.output(embedding, "embeddings", { type: "float32", shape: ["batch", "speakers", config.embedding_dimension] });
   Object.assign(g.metadata, { "whisperx-mlx:graph": "wespeaker-resnet34" });
   return g;
 }

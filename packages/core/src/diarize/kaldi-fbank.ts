@@ -21,14 +21,20 @@ export function fbankFrameCount(n: number): number {
 
 const melScale = (f: number) => 1127 * Math.log(1 + f / 700);
 
+/** A mel filter's non-zero weights, from FFT bin `first`. */
+interface MelFilter {
+  first: number;
+  weights: Float64Array;
+}
+
 /** Triangular mel filters over the FFT bins 0…255 (the Nyquist bin gets no weight, as in torchaudio). */
-function melBanks(numBins: number): Float64Array[] {
+function melBanks(numBins: number): MelFilter[] {
   const half = FFT_SIZE / 2;
   const binWidth = SAMPLE_RATE / FFT_SIZE;
   const melLow = melScale(LOW_FREQ);
   const melHigh = melScale(SAMPLE_RATE / 2);
   const delta = (melHigh - melLow) / (numBins + 1);
-  const banks: Float64Array[] = [];
+  const banks: MelFilter[] = [];
   for (let b = 0; b < numBins; b++) {
     const left = melLow + b * delta;
     const center = left + delta;
@@ -40,14 +46,22 @@ function melBanks(numBins: number): Float64Array[] {
       const down = (right - mel) / (right - center);
       w[k] = Math.max(0, Math.min(up, down));
     }
-    banks.push(w);
+    let first = 0;
+    while (first < w.length && w[first] === 0) first++;
+    let last = w.length - 1;
+    while (last >= first && w[last] === 0) last--;
+    banks.push({ first, weights: w.slice(first, last + 1) });
   }
   return banks;
 }
 
 const hamming = Float64Array.from({ length: FRAME_LENGTH }, (_, n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (FRAME_LENGTH - 1)));
 
-/** In-place radix-2 complex FFT. */
+/** cos/sin of −2πk/FFT_SIZE: the butterflies read these instead of calling the trig functions. */
+const TWIDDLE_RE = Float64Array.from({ length: FFT_SIZE / 2 }, (_, k) => Math.cos((-2 * Math.PI * k) / FFT_SIZE));
+const TWIDDLE_IM = Float64Array.from({ length: FFT_SIZE / 2 }, (_, k) => Math.sin((-2 * Math.PI * k) / FFT_SIZE));
+
+/** In-place radix-2 complex FFT of FFT_SIZE points. */
 function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
@@ -60,11 +74,11 @@ function fft(re: Float64Array, im: Float64Array): void {
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
-    const angle = (-2 * Math.PI) / len;
+    const stride = n / len;
     for (let i = 0; i < n; i += len) {
       for (let k = 0; k < len / 2; k++) {
-        const wr = Math.cos(angle * k);
-        const wi = Math.sin(angle * k);
+        const wr = TWIDDLE_RE[k * stride];
+        const wi = TWIDDLE_IM[k * stride];
         const a = i + k;
         const b = a + len / 2;
         const xr = re[b] * wr - im[b] * wi;
@@ -80,7 +94,7 @@ function fft(re: Float64Array, im: Float64Array): void {
 
 /** Computes mean-normalised log-mel features. */
 export class KaldiFbank {
-  private readonly banks: Float64Array[];
+  private readonly banks: MelFilter[];
 
   constructor(readonly numMelBins = 80) {
     this.banks = melBanks(numMelBins);
@@ -110,9 +124,9 @@ export class KaldiFbank {
       const power = new Float64Array(FFT_SIZE / 2 + 1);
       for (let k = 0; k <= FFT_SIZE / 2; k++) power[k] = re[k] * re[k] + im[k] * im[k];
       for (let b = 0; b < bins; b++) {
-        const w = this.banks[b];
+        const { first, weights } = this.banks[b];
         let e = 0;
-        for (let k = 0; k <= FFT_SIZE / 2; k++) e += w[k] * power[k];
+        for (let k = 0; k < weights.length; k++) e += weights[k] * power[first + k];
         out[t * bins + b] = Math.log(Math.max(e, FLOAT32_EPS));
       }
     }
