@@ -58,6 +58,8 @@ export interface DiarizationResult {
   /** Seconds per stage over the set (networks once per clip). */
   seconds: { segmentation: number; fbank: number; embeddings: number };
   configs: DiarizationConfigResult[];
+  /** The networks' raw outputs of the clips `keepNetworkOutputs` named (for numeric checks). */
+  networkOutputs?: Map<string, { logProbs: Float32Array; embeddings: Float32Array; numChunks: number }>;
 }
 
 /** The visible clips of a synth-diarization fixture directory. */
@@ -78,7 +80,8 @@ function rttmTurns(file: string): DiarizationTurn[] {
 }
 
 /** Runs the workload on `engine`; `clips` defaults to every visible clip. */
-export async function runDiarization(engine: InferenceEngine, fixture: string, configs: DiarizationConfigDir[], options: { clips?: string[]; onClip?: (uri: string) => void } = {}): Promise<DiarizationResult> {
+export async function runDiarization(engine: InferenceEngine, fixture: string, configs: DiarizationConfigDir[], options: { clips?: string[]; onClip?: (uri: string) => void; keepNetworkOutputs?: readonly string[] } = {}): Promise<DiarizationResult> {
+  const networkOutputs = new Map<string, { logProbs: Float32Array; embeddings: Float32Array; numChunks: number }>();
   const uris = options.clips ?? diarizationClips(fixture);
   const refs = JSON.parse(readFileSync(join(fixture, "refs", "refs.json"), "utf8")) as { clips: Record<string, { configs: Record<string, { metrics?: Record<string, { total: number; confusion: number; "missed detection": number; "false alarm": number }> }> }> };
   const ties = JSON.parse(readFileSync(join(fixture, "refs", "ties.json"), "utf8")) as { clips: Record<string, Record<string, { regular: { ambiguous_frames: number } }>> };
@@ -93,9 +96,10 @@ export async function runDiarization(engine: InferenceEngine, fixture: string, c
       audioSeconds += audio.length / 16000;
       pipeline.timings = { segmentation: 0, fbank: 0, embeddings: 0, clustering: 0 };
       const t0 = performance.now();
-      const { segmentations } = await pipeline.segment(audio);
+      const { segmentations, logProbs } = await pipeline.segment(audio);
       seconds.segmentation += (performance.now() - t0) / 1000;
       const embeddings = await pipeline.embed(audio, segmentations);
+      if (options.keepNetworkOutputs?.includes(uri)) networkOutputs.set(uri, { logProbs, embeddings: embeddings.data, numChunks: segmentations.numChunks });
       seconds.fbank += pipeline.timings.fbank;
       seconds.embeddings += pipeline.timings.embeddings;
       const reference = rttmTurns(join(fixture, "rttm", `${uri}.rttm`));
@@ -142,6 +146,7 @@ export async function runDiarization(engine: InferenceEngine, fixture: string, c
     engine: engine.name,
     audioSeconds,
     seconds,
+    ...(networkOutputs.size ? { networkOutputs } : {}),
     configs: clusterings.map((c) => {
       const a = total(c.clips, (x) => x.collar0);
       const b = total(c.clips, (x) => x.collar05);
