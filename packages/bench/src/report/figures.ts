@@ -20,6 +20,10 @@ export function buildFigures(gflops: number, arch: ArchitectureResult[], pipelin
     for (const [stage, seconds] of Object.entries({ ...d.seconds, clustering: d.configs.reduce((n, c) => n + c.clusteringSeconds, 0) / Math.max(1, d.configs.length) })) {
       raw.push({ id: `diar/${d.engine}/rtf/${stage}`, label: `diarization (${engine}, ${clips} clips), ${stage}: real-time factor (stage seconds per audio second)`, unit: "", value: seconds / d.audioSeconds, better: "lower", gated: false });
     }
+    for (const n of d.numerics) {
+      raw.push({ id: `diar/${d.engine}/numerics/${n.uri}/logprob-max-abs-diff`, label: `diarization networks (${engine}), ${n.uri}: max |Δ| of the segmentation log-probabilities vs PyTorch`, unit: "", value: n.logProbMaxAbsDiff, better: "lower", gated: false });
+      raw.push({ id: `diar/${d.engine}/numerics/${n.uri}/embedding-min-cosine`, label: `diarization networks (${engine}), ${n.uri}: smallest embedding cosine to PyTorch's`, unit: "", value: n.embeddingMinCosine, better: "higher", gated: false });
+    }
     for (const c of d.configs) {
       const label = `diarization ${c.config} (${engine}, ${clips} clips)`;
       raw.push({ id: `diar/${d.engine}/${c.config}/der`, label: `${label}: DER (collar 0, overlap scored)`, unit: "", value: c.der, better: "lower", gated: false });

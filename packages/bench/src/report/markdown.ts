@@ -54,6 +54,7 @@ export function renderMarkdown(r: BenchReport): string {
       const rtf = (s: number) => f(s / d.audioSeconds, 4);
       return [d.engine === "onnx" ? "ONNX Runtime" : "MLX", f(d.audioSeconds, 0), rtf(d.seconds.segmentation), rtf(d.seconds.fbank), rtf(d.seconds.embeddings), rtf(clustering), rtf(d.seconds.segmentation + d.seconds.fbank + d.seconds.embeddings + clustering)];
     })), "");
+    out.push(table(["engine", "clip", "log-prob max |Δ| vs PyTorch", "argmax agreement", "min embedding cosine", "active (chunk, speaker) pairs"], r.diarization.flatMap((d) => (d.numerics ?? []).map((n) => [d.engine === "onnx" ? "ONNX Runtime" : "MLX", n.uri, n.logProbMaxAbsDiff.toExponential(2), pct2(n.argmaxAgreement), n.embeddingMinCosine.toFixed(7), n.activePairs]))), "");
     out.push("DER convention as pyannote's: no collar, overlap scored, UEM = the whole file. Real-time factor = stage seconds per audio second (lower is faster). pyannote's DER: its own run on the same checkpoints (refs.json).", "");
   }
   if (r.longFile?.length) {

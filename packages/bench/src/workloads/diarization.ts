@@ -6,7 +6,8 @@
  * (segmentation, fbank, embeddings, clustering) as real-time factors. The networks run once per
  * clip; both clusterings reuse their output, as in pyannote the embeddings do not depend on it.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { readNpyFloat32 } from "@whisperx-mlx/convert";
 import { join } from "node:path";
 import { DiarizationPipeline, diarizeFromEmbeddings, loadAudio, parseRttm, readDiarizationConfig, type DiarizationTurn, type InferenceEngine } from "@whisperx-mlx/core";
 import { diarizationErrorRate, type DiarizationErrorComponents } from "../diarization-error-rate.js";
@@ -51,6 +52,63 @@ export interface DiarizationConfigResult {
   pyannoteDer?: number;
 }
 
+/** The networks' outputs against PyTorch's CPU references (`refs/numeric/`), for the clips that have them. */
+export interface DiarizationNumerics {
+  uri: string;
+  logProbMaxAbsDiff: number;
+  argmaxAgreement: number;
+  /** Smallest cosine between our embedding and PyTorch's over the active (chunk, speaker) pairs. */
+  embeddingMinCosine: number;
+  activePairs: number;
+}
+
+/** Compares a clip's log-probabilities and embeddings with the fixture's CPU references (undefined when it has none). */
+export function compareWithReference(fixture: string, uri: string, logProbs: Float32Array, embeddings: Float32Array): DiarizationNumerics | undefined {
+  const dir = join(fixture, "refs", "numeric");
+  if (!existsSync(join(dir, `${uri}_logprobs.npy`))) return undefined;
+  const ref = readNpyFloat32(join(dir, `${uri}_logprobs.npy`));
+  const [chunks, frames, classes] = ref.shape;
+  if (logProbs.length !== ref.data.length) throw new Error(`${uri}: ${logProbs.length / (frames * classes)} windows, the reference has ${chunks}`);
+  let worst = 0;
+  let agree = 0;
+  for (let f = 0; f < chunks * frames; f++) {
+    let a = 0;
+    let b = 0;
+    for (let k = 0; k < classes; k++) {
+      worst = Math.max(worst, Math.abs(ref.data[f * classes + k] - logProbs[f * classes + k]));
+      if (ref.data[f * classes + k] > ref.data[f * classes + a]) a = k;
+      if (logProbs[f * classes + k] > logProbs[f * classes + b]) b = k;
+    }
+    if (a === b) agree++;
+  }
+  const seg = readNpyFloat32(join(dir, `${uri}_segmentation.npy`));
+  const emb = readNpyFloat32(join(dir, `${uri}_embeddings.npy`));
+  const [, , speakers] = seg.shape;
+  const dim = emb.shape[2];
+  let minCos = 1;
+  let pairs = 0;
+  for (let c = 0; c < chunks; c++) {
+    for (let s = 0; s < speakers; s++) {
+      let active = 0;
+      for (let f = 0; f < frames; f++) active += seg.data[(c * frames + f) * speakers + s];
+      if (!active) continue;
+      let dot = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let d = 0; d < dim; d++) {
+        const x = embeddings[(c * speakers + s) * dim + d];
+        const y = emb.data[(c * speakers + s) * dim + d];
+        dot += x * y;
+        aa += x * x;
+        bb += y * y;
+      }
+      minCos = Math.min(minCos, dot / Math.sqrt(aa * bb));
+      pairs++;
+    }
+  }
+  return { uri, logProbMaxAbsDiff: worst, argmaxAgreement: agree / (chunks * frames), embeddingMinCosine: minCos, activePairs: pairs };
+}
+
 /** The workload's result on one engine. */
 export interface DiarizationResult {
   engine: "mlx" | "onnx";
@@ -58,8 +116,8 @@ export interface DiarizationResult {
   /** Seconds per stage over the set (networks once per clip). */
   seconds: { segmentation: number; fbank: number; embeddings: number };
   configs: DiarizationConfigResult[];
-  /** The networks' raw outputs of the clips `keepNetworkOutputs` named (for numeric checks). */
-  networkOutputs?: Map<string, { logProbs: Float32Array; embeddings: Float32Array; numChunks: number }>;
+  /** The networks against PyTorch's CPU references, on the clips that have them (vis_03, vis_long). */
+  numerics: DiarizationNumerics[];
 }
 
 /** The visible clips of a synth-diarization fixture directory. */
@@ -80,8 +138,8 @@ function rttmTurns(file: string): DiarizationTurn[] {
 }
 
 /** Runs the workload on `engine`; `clips` defaults to every visible clip. */
-export async function runDiarization(engine: InferenceEngine, fixture: string, configs: DiarizationConfigDir[], options: { clips?: string[]; onClip?: (uri: string) => void; keepNetworkOutputs?: readonly string[] } = {}): Promise<DiarizationResult> {
-  const networkOutputs = new Map<string, { logProbs: Float32Array; embeddings: Float32Array; numChunks: number }>();
+export async function runDiarization(engine: InferenceEngine, fixture: string, configs: DiarizationConfigDir[], options: { clips?: string[]; onClip?: (uri: string) => void } = {}): Promise<DiarizationResult> {
+  const numerics: DiarizationNumerics[] = [];
   const uris = options.clips ?? diarizationClips(fixture);
   const refs = JSON.parse(readFileSync(join(fixture, "refs", "refs.json"), "utf8")) as { clips: Record<string, { configs: Record<string, { metrics?: Record<string, { total: number; confusion: number; "missed detection": number; "false alarm": number }> }> }> };
   const ties = JSON.parse(readFileSync(join(fixture, "refs", "ties.json"), "utf8")) as { clips: Record<string, Record<string, { regular: { ambiguous_frames: number } }>> };
@@ -99,7 +157,9 @@ export async function runDiarization(engine: InferenceEngine, fixture: string, c
       const { segmentations, logProbs } = await pipeline.segment(audio);
       seconds.segmentation += (performance.now() - t0) / 1000;
       const embeddings = await pipeline.embed(audio, segmentations);
-      if (options.keepNetworkOutputs?.includes(uri)) networkOutputs.set(uri, { logProbs, embeddings: embeddings.data, numChunks: segmentations.numChunks });
+      // Embeddings are pooled on our own segmentation; with the argmax agreeing everywhere, on pyannote's.
+      const numeric = compareWithReference(fixture, uri, logProbs, embeddings.data);
+      if (numeric) numerics.push(numeric);
       seconds.fbank += pipeline.timings.fbank;
       seconds.embeddings += pipeline.timings.embeddings;
       const reference = rttmTurns(join(fixture, "rttm", `${uri}.rttm`));
@@ -146,7 +206,7 @@ export async function runDiarization(engine: InferenceEngine, fixture: string, c
     engine: engine.name,
     audioSeconds,
     seconds,
-    ...(networkOutputs.size ? { networkOutputs } : {}),
+    numerics,
     configs: clusterings.map((c) => {
       const a = total(c.clips, (x) => x.collar0);
       const b = total(c.clips, (x) => x.collar05);

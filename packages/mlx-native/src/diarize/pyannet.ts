@@ -7,7 +7,7 @@
 import type { SegmentationModel, SegmentationModelConfig } from "@whisperx-mlx/core";
 import type * as mlxTypes from "../mlx-binding.js";
 import { toMlx } from "../npy.js";
-import { loadMlx, type MlxCore } from "../runtime.js";
+import { collectGarbage, loadMlx, type MlxCore } from "../runtime.js";
 import { loadWeights, readModelConfig } from "../weights.js";
 
 type MxArray = mlxTypes.core.array;
@@ -117,15 +117,20 @@ export class PyannetMlx implements SegmentationModel {
       h = this.leaky(this.instanceNorm(this.maxPool(h), `sincnet.norm1d.${i}`));
     }
     mx.eval(h);
+    // MLX buffers go back only when V8 collects their wrappers: collect between stages.
+    await collectGarbage();
     for (let l = 0; l < this.config.lstm.num_layers; l++) {
       h = this.lstmLayer(h, l);
       mx.eval(h);
+      await collectGarbage();
     }
     for (let i = 0; i < this.config.linear.num_layers; i++) h = this.leaky(this.linear(h, `linear.${i}`));
     const logits = this.linear(h, "classifier");
     const out = mx.subtract(logits, mx.logsumexp(logits, -1, true));
     mx.eval(out);
-    return Float32Array.from(out.reshape([-1]).tolist() as number[]);
+    const result = Float32Array.from(out.reshape([-1]).tolist() as number[]);
+    await collectGarbage();
+    return result;
   }
 
   async release(): Promise<void> {
