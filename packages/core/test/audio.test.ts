@@ -121,10 +121,12 @@ describe("WAV decoding", () => {
     writeSync(fd, header);
     closeSync(fd);
     truncateSync(big, 44 + dataBytes);
-    // A fresh process, so the peak RSS is this read's alone.
-    const script = `import { openAudio } from ${JSON.stringify(CORE_DIST)};
+    // A fresh process, so the peak RSS is this read's alone (its own VmHWM: getrusage's maxrss
+    // would carry the forking test worker's high-water mark across exec).
+    const script = `import { openAudio } from ${JSON.stringify(CORE_DIST)}; import { readFileSync } from "node:fs";
       let n = 0; for await (const b of openAudio(${JSON.stringify(big)})) n += b.length;
-      console.log(JSON.stringify({ n, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));`;
+      const hwm = Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))[1]);
+      console.log(JSON.stringify({ n, maxRssMiB: hwm / 1024 }));`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const { n, maxRssMiB } = JSON.parse(r.stdout) as { n: number; maxRssMiB: number };

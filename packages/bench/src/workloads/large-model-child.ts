@@ -10,6 +10,7 @@ import { onnxGraphDir } from "@whisperx-mlx/onnx";
 import { randomWhisperModel, type WhisperArchitecture } from "../random-whisper.js";
 import { runArchitecture } from "./architecture.js";
 import { runOnnxArchitecture } from "./onnx-architecture.js";
+import { ownPeakRssMib } from "./measured-child.js";
 
 const [task, arch] = process.argv.slice(2) as [string, WhisperArchitecture];
 const one = { encoderBatches: [1], decoderBatches: [1], steps: 16, repeats: 1 };
@@ -37,4 +38,4 @@ if (task === "generate") {
 } else {
   throw new Error(`unknown task ${task}`);
 }
-console.log(JSON.stringify({ ...result, seconds: (performance.now() - t0) / 1000, peakRssMib: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ...result, seconds: (performance.now() - t0) / 1000, peakRssMib: ownPeakRssMib() }));

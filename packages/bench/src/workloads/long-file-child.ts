@@ -3,6 +3,7 @@
  * transcribes and aligns one file the way the CLI does and prints one JSON line.
  */
 import { align, loadAlignModel, loadModel } from "whisperx-mlx";
+import { ownPeakRssMib } from "./measured-child.js";
 
 const [whisper, aligner, engine, file] = process.argv.slice(2);
 const pipeline = await loadModel(whisper, { backend: engine === "mlx" ? "mlx" : "onnx" });
@@ -16,4 +17,4 @@ for await (const item of pipeline.transcribeFiles([file])) {
   words = aligned.word_segments.length;
 }
 await pipeline.close();
-console.log(JSON.stringify({ peakRssMib: process.resourceUsage().maxRSS / 1024, segments, words }));
+console.log(JSON.stringify({ peakRssMib: ownPeakRssMib(), segments, words }));

@@ -16,6 +16,15 @@ export function vmHwmMib(pid: number): number {
 }
 
 /**
+ * This process's own peak RSS in MiB, for a measured child to print last. Not
+ * `process.resourceUsage().maxRSS`: Linux carries the forking parent's high-water mark across
+ * exec into it, so a child spawned by a 2.3 GB bench reported 2.3 GB however little it used.
+ */
+export function ownPeakRssMib(): number {
+  return process.platform === "linux" ? vmHwmMib(process.pid) : process.resourceUsage().maxRSS / 1024;
+}
+
+/**
  * Runs `node <script> ...args` and resolves with its last stdout line parsed as JSON, the wall
  * time, and the peak RSS (the larger of the polled one and the `peakRssMib` the child reports).
  */
