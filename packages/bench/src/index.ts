@@ -1,6 +1,7 @@
 export * from "./wer.js";
 export * from "./rtf.js";
 export * from "./stats.js";
+export * from "./asr-latency.js";
 export * from "./calibration.js";
 export * from "./random-whisper.js";
 export * from "./normalizers/basic.js";

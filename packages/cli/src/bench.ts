@@ -8,7 +8,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { checkRegressions, formatRegressions, reportDirName, runBatchSizesBench, runBench, runFilesBench, writeReport, writeRunReport, type BenchReport } from "@whisperx-mlx/bench";
+import { averageLatency, checkRegressions, formatRegressions, reportDirName, runBatchSizesBench, parseCandidateWords, parseGoldWords, runBench, runFilesBench, writeReport, writeRunReport, type BenchReport } from "@whisperx-mlx/bench";
 import { DEMO_ALIGN_MODEL, DEMO_MODEL } from "whisperx-mlx";
 import { helpText, parseFlags, UsageError, type FlagSpec, type FlagValues } from "./args.js";
 import { relaunchTuned } from "./launch.js";
@@ -25,7 +25,8 @@ const FLAGS = {
   large: { kind: "switch", help: "also large-v3 and large-v3-turbo dims (random fp16 weights) on both engines: ONNX build (external data past 2 GiB) and one window each, in fresh processes with their peak RSS (~10 GB, ~10 minutes)" },
   streaming: { kind: "switch", help: "also stream longform_000 and the eval clips at real-time pace against the offline transcript: WER, word latency, lag (~5 minutes)" },
   diarization: { kind: "switch", help: "also diarize the visible synthetic conversations with pyannote's two configurations: DER, JER, speaker counts, DER vs pyannote, time per stage (every clip on ONNX Runtime, vis_long on MLX; ~6 minutes)" },
-  long: { kind: "switch", help: "also a 2-hour file through the whole pipeline in a fresh process, for its peak RSS (~5 minutes)" },
+  long: { kind: "switch", help: "also a 2-hour file through the whole pipeline in a fresh process, for its peak RSS (~5 minutes); with --streaming also a 60-minute stream (buffer bound, RSS growth after GC; ~10 minutes)" },
+  latency: { kind: "string", default: null, help: "GOLD.tsv: ÚFAL's streaming latency tool — the mean word latency of a whisper_streaming-format transcript on stdin (`whisperx stream --output text`) against gold word times (begin<TAB>end<TAB>word)" },
   out: { kind: "string", default: null, help: "report directory (default reports/<date>-<machine>)" },
   check: { kind: "switch", help: "compare with the baseline; exit 1 naming each regression" },
   baseline: { kind: "string", default: BASELINE, help: "baseline report for --check / --update-baseline" },
@@ -50,9 +51,33 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText("usage: bench [--quick|--full] [--check] [options]\n       bench [options] audio [audio ...]", FLAGS) + "\n");
     return 0;
   }
+  if (flags.latency) return streamingLatency(flags.latency, positional);
   if (positional.length === 0) return roadmapBench(flags);
   if (flags.batch_sizes) return batchBench(flags, positional);
   return filesBench(flags, positional);
+}
+
+/** `--latency GOLD`: prints the average word latency of the transcript on stdin, as latency.py does. */
+async function streamingLatency(goldFile: string, positional: string[]): Promise<number> {
+  if (positional.length) throw new UsageError("--latency reads the transcript from stdin; no audio arguments");
+  if (!existsSync(goldFile)) throw new UsageError(`--latency ${goldFile}: no such file`);
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  let gold, candidate;
+  try {
+    gold = parseGoldWords(readFileSync(goldFile, "utf8"));
+  } catch (e) {
+    throw new UsageError(`--latency ${goldFile}: ${(e as Error).message}`);
+  }
+  try {
+    candidate = parseCandidateWords(Buffer.concat(chunks).toString("utf8"));
+  } catch (e) {
+    throw new UsageError(`stdin: ${(e as Error).message}`);
+  }
+  const latency = averageLatency(gold, candidate);
+  // As Python prints a float (`2.0`, not `2`).
+  process.stdout.write(`${Number.isInteger(latency) ? latency.toFixed(1) : latency}\n`);
+  return 0;
 }
 
 /** The bench's progress: a bar on a terminal, one line per stage in logs. */

@@ -42,7 +42,12 @@ export function renderMarkdown(r: BenchReport): string {
   if (r.streaming?.length) {
     out.push("## Streaming (`--streaming`): committed text at real-time pace vs the offline transcript (same model and decoding, DTW word times)", "");
     out.push(table(["engine", "clips", "audio s", "WER stream", "WER offline", "mean latency s", "p50 s", "p95 s", "words timed", "max buffer s", "worst lag s"], r.streaming.map((s) => [s.engine === "onnx" ? "ONNX Runtime" : "MLX", s.clips, f(s.audioSeconds, 0), pct(s.werStream), pct(s.werOffline), f(s.latency.mean, 2), f(s.latency.p50, 2), f(s.latency.p95, 2), s.latency.words, f(s.maxBufferSeconds, 1), f(s.maxLagSeconds, 1)])), "");
-    out.push("Latency of a word: its emission time minus its end in the offline transcript (words matched by a minimum-edit alignment).", "");
+    out.push("Latency of a word: its emission time minus its end in the offline transcript, by ÚFAL's latency tool (continuous Levenshtein alignment of the characters; `asr-latency.ts`). Mean latency is the tool's figure.", "");
+  }
+  if (r.streamMemory?.length) {
+    out.push("## A long stream (`--streaming --long`): buffer bound and memory in a fresh process", "");
+    out.push(table(["engine", "minutes", "s per pass", "passes", "words committed", "max buffer s", "RSS after GC MiB (every 5 min)", "growth MiB", "peak RSS MiB", "wall s"], r.streamMemory.map((m) => [m.engine === "onnx" ? "ONNX Runtime" : "MLX", m.minutes, m.minChunkSize, m.passes, m.words, f(m.maxBufferSeconds, 1), m.rss.map((x) => f(x.rssMib, 0)).join(" "), f(m.rssGrowthMib, 1), f(m.peakRssMib, 0), f(m.seconds, 0)])), "");
+    out.push("The fixture clips (longform_000, the eval clips) looped with 3–15 s silences, fed on the audio clock with greedy passes; RSS is read after a full GC.", "");
   }
   if (r.diarization?.length) {
     out.push("## Speaker diarization (`--diarization`): the visible synthetic conversations, pyannote's two pipeline configurations", "");

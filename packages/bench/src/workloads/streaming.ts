@@ -2,11 +2,12 @@
  * Streaming against offline on the same audio, at real-time pace on the default engine: WER of
  * the committed text and of the offline transcript (openai-whisper's sequential path with DTW
  * word times, the same decoding options), and each committed word's latency: its emission time
- * minus the end of the same word in the offline transcript (words matched by a Levenshtein
- * alignment of the two word sequences, as ufal's latency tool does with gold times).
+ * minus the end of the same word in the offline transcript, computed by ÚFAL's latency tool
+ * (`asr-latency.ts`) with the offline words as its gold.
  */
 import { loadAudio, transcribeStream, type AsrPipeline, type StreamWord } from "@whisperx-mlx/core";
-import { normalizeWords, wordErrorRate } from "../wer.js";
+import { wordLatencies } from "../asr-latency.js";
+import { wordErrorRate } from "../wer.js";
 
 /** One clip of the streaming workload. */
 export interface StreamingClip {
@@ -31,25 +32,6 @@ export interface StreamingResult {
   /** Worst lag behind the input: audio received minus audio processed when a pass ended, seconds. */
   maxLagSeconds: number;
 }
-
-/** Pairs (i, j) of equal words on a minimum-edit alignment of `a` and `b`. */
-export function matchWords(a: string[], b: string[]): [number, number][] {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Int32Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  const pairs: [number, number][] = [];
-  for (let i = a.length, j = b.length; i > 0 && j > 0; ) {
-    if (a[i - 1] === b[j - 1] && d[i][j] === d[i - 1][j - 1]) pairs.push([--i, --j]);
-    else if (d[i][j] === d[i - 1][j - 1] + 1) {
-      i--;
-      j--;
-    }
-    else if (d[i][j] === d[i - 1][j] + 1) i--;
-    else j--;
-  }
-  return pairs.reverse();
-}
-
-const key = (w: StreamWord) => normalizeWords(w.word).join(" ");
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -92,7 +74,8 @@ export async function runStreaming(pipeline: AsrPipeline, clips: StreamingClip[]
       if (clock === "realtime") maxLag = Math.max(maxLag, received.seconds - u.audioTime);
       for (const w of u.committed) committed.push({ ...w, emittedAt: u.emittedAt });
     }
-    for (const [i, j] of matchWords(committed.map(key), offlineWords.map(key))) latencies.push(Math.max(0, committed[i].emittedAt - offlineWords[j].end));
+    const gold = offlineWords.map((w) => ({ word: w.word.trim(), time: w.end }));
+    latencies.push(...wordLatencies(gold, committed.map((w) => ({ word: w.word.trim(), time: w.emittedAt }))));
     streamPairs.push([clip.groundTruth, committed.map((w) => w.word).join("")]);
     offlinePairs.push([clip.groundTruth, offline.segments.map((s) => s.text).join("")]);
   }
