@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
+/** The built CLI entry points. */
+export const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
 
 /** Runs a CLI entry point (`whisperx`, `convert`, `bench`) as a real subprocess (with `env`, or this process's environment; `stdin` piped in when given). */
 export function runCli(entry: "whisperx" | "convert" | "bench", args: string[], cwd?: string, env?: NodeJS.ProcessEnv, stdin?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {

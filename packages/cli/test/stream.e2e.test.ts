@@ -3,11 +3,12 @@
  * transcript word for word; online passes keep committed words append-only and flush the tail;
  * raw PCM and a WAV on stdin stream like the file.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run.js";
+import { DIST, runCli } from "./run.js";
 import { SYNTH } from "./shared.js";
 
 const CLIP = `${SYNTH}/audio/eval_004.wav`;
@@ -74,6 +75,34 @@ describe("whisperx stream", () => {
     const lines = r.stdout.trim().split("\n");
     for (const l of lines) expect(l).toMatch(/^\d+\.\d{4} \d+ \d+ .+$/);
     expect(lines.map((l) => l.split(" ").slice(3).join(" ")).join("").trim().length).toBeGreaterThan(10);
+  }, 180_000);
+
+  it("the README's microphone recipe, with a file as the microphone: `ffmpeg -re … -f s16le - | whisperx stream -`, its text output scored by `bench --latency`", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wx-stream-pipe-"));
+    const mp3 = join(dir, "clip.mp3");
+    expect(spawnSync("ffmpeg", ["-nostdin", "-y", "-loglevel", "error", "-i", CLIP, mp3]).status).toBe(0);
+    const offlineDir = join(dir, "offline");
+    const offline = await runCli("whisperx", [CLIP, ...ONNX, "--vad_method", "none", "--word_timestamps", "dtw", "-f", "json", "-o", offlineDir, "--verbose", "False"]);
+    expect(offline.code, offline.stderr).toBe(0);
+    const words = (JSON.parse(readFileSync(join(offlineDir, "eval_004.json"), "utf8")) as { word_segments: { word: string; start: number; end: number }[] }).word_segments;
+    const gold = join(dir, "gold.tsv");
+    writeFileSync(gold, words.map((w) => `${w.start}\t${w.end}\t${w.word.trim()}\n`).join(""));
+    // ffmpeg -re reads the input at its own pace, as a microphone delivers it.
+    const script = `ffmpeg -nostdin -loglevel error -re -i ${mp3} -f s16le -ac 1 -ar 16000 - | ${process.execPath} ${DIST}whisperx.js stream ${ONNX.join(" ")} --output text - > ${dir}/out.txt`;
+    const piped = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+    expect(piped.status, piped.stderr).toBe(0);
+    const lines = readFileSync(join(dir, "out.txt"), "utf8").trim().split("\n");
+    for (const l of lines) expect(l).toMatch(/^\d+\.\d{4} \d+ \d+ .+$/);
+    const emitted = lines.map((l) => Number(l.split(" ")[0]));
+    expect(emitted).toEqual([...emitted].sort((a, b) => a - b));
+    const streamed = lines.map((l) => l.split(" ").slice(3).join(" ")).join("").trim().split(/\s+/);
+    expect(streamed.length).toBeGreaterThan(words.length / 2);
+    const latency = await runCli("bench", ["--latency", gold], undefined, undefined, readFileSync(join(dir, "out.txt")));
+    expect(latency.code, latency.stderr).toBe(0);
+    const value = Number(latency.stdout.trim());
+    // Emission is wall time since the first samples; the clip is read in real time.
+    expect(value).toBeGreaterThan(0);
+    expect(value).toBeLessThan(15);
   }, 180_000);
 
   it("--vac: 5 minutes of silence commit nothing; the utterance after them is transcribed and finalised", async () => {
