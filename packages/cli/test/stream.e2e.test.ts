@@ -46,16 +46,25 @@ function checkAppendOnly(updates: Update[]): string[] {
 }
 
 describe("whisperx stream", () => {
-  it("--simulate offline equals the offline transcript (--vad_method none --word_timestamps dtw), word for word", async () => {
+  it.each([["onnx"], ["mlx"]])("--simulate offline equals the offline transcript (--vad_method none --word_timestamps dtw), word for word, on %s", async (engine) => {
     const out = mkdtempSync(join(tmpdir(), "wx-stream-"));
-    const r = await runCli("whisperx", [CLIP, ...ONNX, "--vad_method", "none", "--word_timestamps", "dtw", "-f", "json", "-o", out, "--verbose", "False"]);
+    const r = await runCli("whisperx", [CLIP, "--backend", engine, "--vad_method", "none", "--word_timestamps", "dtw", "-f", "json", "-o", out, "--verbose", "False"]);
     expect(r.code, r.stderr).toBe(0);
     const offline = JSON.parse(readFileSync(join(out, "eval_004.json"), "utf8")) as { word_segments: { word: string; start: number; end: number }[] };
-    const updates = await stream(["--simulate", "offline", CLIP]);
+    const s = await runCli("whisperx", ["stream", "--backend", engine, "--simulate", "offline", CLIP]);
+    expect(s.code, s.stderr).toBe(0);
+    const updates = s.stdout.trim().split("\n").map((l) => JSON.parse(l) as Update);
     expect(updates).toHaveLength(1);
     expect(updates[0].committed.map((w) => w.word.trim())).toEqual(offline.word_segments.map((w) => w.word.trim()));
     expect(updates[0].committed.map((w) => [w.start, w.end])).toEqual(offline.word_segments.map((w) => [w.start, w.end]));
   }, 120_000);
+
+  it("online passes on MLX commit append-only and flush the tail", async () => {
+    const r = await runCli("whisperx", ["stream", "--backend", "mlx", "--simulate", "unaware", "--min_chunk_size", "2", CLIP]);
+    expect(r.code, r.stderr).toBe(0);
+    const words = checkAppendOnly(r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Update));
+    expect(words.length).toBeGreaterThan(3);
+  }, 180_000);
 
   it("online passes (--simulate unaware) commit append-only, flush the tail, and emit on the audio clock", async () => {
     const updates = await stream(["--simulate", "unaware", "--min_chunk_size", "1", CLIP]);
