@@ -25,3 +25,4 @@ export * from "./onnx/mel-graph.js";
 export * from "./families/pyannote.js";
 export * from "./readers/pyannote-config.js";
 export * from "./onnx/pyannote-graphs.js";
+export * from "./onnx/silero-graph.js";

@@ -8,6 +8,7 @@ import { Wav2Vec2Onnx } from "./wav2vec2/model.js";
 import { OnnxWhisperBackend } from "./whisper/backend.js";
 import { PyannetOnnx } from "./diarize/segmentation.js";
 import { WeSpeakerOnnx } from "./diarize/speaker-embedding.js";
+import { SileroVadBatchedOnnx } from "./vad/silero.js";
 
 /** The graphs' weight format for a compute type; fp16 is refused as CTranslate2 refuses it on a CPU. */
 function weightFormat(options: EngineLoadOptions): WeightFormat {
@@ -24,7 +25,7 @@ function weightFormat(options: EngineLoadOptions): WeightFormat {
   }
 }
 
-/** Whisper, wav2vec2 and the diarization networks on ONNX Runtime's CPU execution provider. */
+/** Whisper, wav2vec2, Silero VAD and the diarization networks on ONNX Runtime's CPU execution provider. */
 export const onnxEngine: InferenceEngine = {
   name: "onnx",
   async loadWhisper(dir, options = {}) {
@@ -40,5 +41,8 @@ export const onnxEngine: InferenceEngine = {
   },
   async loadSpeakerEmbedding(dir, options = {}) {
     return WeSpeakerOnnx.load(dir, { threads: options.threads });
+  },
+  async loadSpeechModel(dir, options = {}) {
+    return SileroVadBatchedOnnx.load(dir, { threads: options.threads });
   },
 };

@@ -6,3 +6,4 @@ export * from "./wav2vec2/model.js";
 export * from "./engine.js";
 export * from "./diarize/segmentation.js";
 export * from "./diarize/speaker-embedding.js";
+export * from "./vad/silero.js";

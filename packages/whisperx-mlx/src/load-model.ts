@@ -18,6 +18,8 @@ import {
   type VadMethod,
   type VadOptions,
 } from "@whisperx-mlx/core";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { engineNamed, selectEngine } from "./engines.js";
 import { bundledModel, BUNDLED_SILERO_MLX } from "./models/bundled.js";
 import type { ModelSourceOptions } from "./models/model-source.js";
@@ -39,9 +41,12 @@ export interface LoadModelOptions extends ModelSourceOptions {
   /** `silero` (default): VAD-cut batched chunks; `none`: openai-whisper's sequential 30 s windows. */
   vadMethod?: VadMethod;
   vadOptions?: Partial<VadOptions>;
-  /** Where Silero runs (default `onnx`). */
+  /** Where Silero runs (default `onnx`: batched over all windows of a file). */
   vadRuntime?: VadRuntime;
-  /** A Silero model: an `.onnx` file (onnx runtime) or a converted directory (mlx runtime); default: the bundled v6. */
+  /**
+   * A Silero model: a directory written by `pnpm convert silero-vad` (either runtime, batched) or
+   * silero-vad's own `.onnx` file (onnx runtime, window by window); default: the bundled v6.
+   */
   vadModel?: string;
   /** The engine's intra-op threads (0 or undefined: its default). */
   threads?: number;
@@ -63,6 +68,11 @@ export async function loadModel(nameOrPath: string, options: LoadModelOptions = 
   if (vadMethod === "silero" && options.vadRuntime === "mlx") {
     const mlx = await engineNamed("mlx");
     speechModel = await mlx.loadSpeechModel?.(options.vadModel ?? (bundledModel(BUNDLED_SILERO_MLX) as string), { threads: options.threads, onLog: options.onLog });
+  } else if (vadMethod === "silero" && (options.vadModel === undefined || isConvertedModel(options.vadModel))) {
+    // Silero batched over all windows of a file on ONNX Runtime (a few calls per file); an
+    // `.onnx` `vadModel` (silero-vad's own) runs window by window in the decoding worker instead.
+    const onnx = await engineNamed("onnx");
+    speechModel = await onnx.loadSpeechModel?.(options.vadModel ?? (bundledModel(BUNDLED_SILERO_MLX) as string), { threads: options.threads, onLog: options.onLog });
   }
   return new AsrPipeline({
     backend,
@@ -75,7 +85,7 @@ export async function loadModel(nameOrPath: string, options: LoadModelOptions = 
     vadMethod,
     vadOptions: { ...DEFAULT_VAD_OPTIONS, ...options.vadOptions },
     speechModel,
-    vadModelPath: options.vadRuntime === "mlx" ? undefined : options.vadModel,
+    vadModelPath: speechModel ? undefined : options.vadModel,
   });
 }
 
@@ -86,4 +96,9 @@ export function checkModelLanguage(nVocab: number, language: string, modelName: 
   if (!(known as readonly string[]).includes(language)) {
     throw new InvalidOptionError(multilingual ? `model '${modelName}' has no language '${language}'` : `model '${modelName}' is English-only; it cannot transcribe '${language}'`);
   }
+}
+
+/** A directory written by `pnpm convert silero-vad` (rather than an `.onnx` file). */
+function isConvertedModel(path: string): boolean {
+  return existsSync(join(path, "config.json"));
 }

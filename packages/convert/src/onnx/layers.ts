@@ -126,3 +126,13 @@ export function gelu(g: GraphBuilder, x: string): string {
   return g.op("Gelu", [x], undefined, "com.microsoft");
 }
 
+/**
+ * A PyTorch LSTM matrix or bias (gate blocks i, f, g, o of `hidden` rows, `cols` wide) in ONNX
+ * `LSTM`'s gate order i, o, f, c.
+ */
+export function lstmGatesToOnnx(m: Float32Array, hidden: number, cols: number): Float32Array {
+  const order = [0, 3, 1, 2];
+  const out = new Float32Array(m.length);
+  order.forEach((src, dst) => out.set(m.subarray(src * hidden * cols, (src + 1) * hidden * cols), dst * hidden * cols));
+  return out;
+}

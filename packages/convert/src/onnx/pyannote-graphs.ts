@@ -9,6 +9,7 @@
 import type { HostTensor } from "../tensor.js";
 import { toFloat32 } from "../tensor.js";
 import { GraphBuilder } from "./graph-builder.js";
+import { lstmGatesToOnnx } from "./layers.js";
 
 type Tensors = ReadonlyMap<string, HostTensor>;
 
@@ -24,13 +25,7 @@ function f32(data: Float32Array, shape: number[]): HostTensor {
 
 /** PyTorch LSTM weights of one layer (both directions) in ONNX's layout: W [2, 4H, in], R [2, 4H, H], B [2, 8H]. */
 function lstmWeights(w: Tensors, layer: number, hidden: number): { W: HostTensor; R: HostTensor; B: HostTensor } {
-  // PyTorch gate blocks i, f, g, o → ONNX i, o, f, c.
-  const order = [0, 3, 1, 2];
-  const reorder = (m: Float32Array, cols: number) => {
-    const out = new Float32Array(m.length);
-    order.forEach((src, dst) => out.set(m.subarray(src * hidden * cols, (src + 1) * hidden * cols), dst * hidden * cols));
-    return out;
-  };
+  const reorder = (m: Float32Array, cols: number) => lstmGatesToOnnx(m, hidden, cols);
   const dirs = ["", "_reverse"].map((suffix) => {
     const ih = weight(w, `lstm.weight_ih_l${layer}${suffix}`);
     const inputSize = ih.shape[1];
