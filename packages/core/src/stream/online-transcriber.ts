@@ -157,9 +157,9 @@ export class OnlineTranscriber {
     const keepFrom = this.audioTime - this.o.maxBufferSec / 2;
     const tail = this.agreement.commitTentative(keepFrom);
     this.inBuffer.push(...tail);
-    const committedEnd = this.agreement.lastCommittedTime;
-    // With nothing committed near the end (silence, noise), drop the older half of the buffer.
-    this.cutAt(committedEnd > this.bufferOffset ? committedEnd : keepFrom);
+    // Every tentative word that ended before `keepFrom` is committed now, so cutting there loses
+    // no recognised word; cutting at an older commit would leave the buffer over the cap.
+    this.cutAt(Math.max(this.agreement.lastCommittedTime, keepFrom));
     return tail;
   }
 
@@ -170,6 +170,11 @@ export class OnlineTranscriber {
     this.bufferOffset += samples / SAMPLE_RATE;
     const left = this.inBuffer.filter((w) => w.end <= this.bufferOffset);
     this.promptWords.push(...left);
+    // Keep only what the prompt can use, so an hour-long stream holds no more than a minute's.
+    let chars = 0;
+    let from = this.promptWords.length;
+    while (from > 0 && chars <= this.o.promptChars) chars += this.promptWords[--from].word.length;
+    if (from > 0) this.promptWords = this.promptWords.slice(from);
     this.inBuffer = this.inBuffer.filter((w) => w.end > this.bufferOffset);
     this.agreement.dropCommittedBefore(this.bufferOffset);
   }
