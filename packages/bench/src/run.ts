@@ -22,6 +22,7 @@ import { concatenateAudio, PipelineRunner, type PipelineModels, type PipelineRes
 import { runDecodingComparison, type DecodingResult } from "./workloads/decoding.js";
 import { runLongFile, writeLoopedWav, type LongFileResult } from "./workloads/long-file.js";
 import { runLargeModels, type LargeModelResult } from "./workloads/large-model.js";
+import { runStreamMemory, type StreamMemoryResult } from "./workloads/stream-memory.js";
 import { runStreaming, type StreamingResult } from "./workloads/streaming.js";
 import { runDiarization, type DiarizationResult } from "./workloads/diarization.js";
 import { convertPyannote } from "@whisperx-mlx/convert";
@@ -167,6 +168,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     streaming.push(await runStreaming(stream, clips, "realtime"));
     await stream.close();
   }
+  const streamMemory: StreamMemoryResult[] = [];
+  if (o.streaming && o.long) {
+    progress("a 60-minute stream in a fresh process (buffer bound, RSS growth after GC)");
+    streamMemory.push(await runStreamMemory(o.models.whisper, process.platform === "darwin" && process.arch === "arm64" ? "mlx" : "onnx", join(o.fixtureDir, "audio")));
+  }
 
   const diarization: DiarizationResult[] = [];
   if (o.diarization) {
@@ -198,12 +204,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     progress("large-v3 and large-v3-turbo dims (fresh processes)");
     largeModels.push(...(await runLargeModels((w) => o.onProgress?.(w, done, steps))));
   }
-  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels, streaming, diarization);
+  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels, streaming, diarization, streamMemory);
   const targets = evaluateTargets(figures, {
     "e2e/2h/peak-rss": "run with --long (a 2-hour file through the whole pipeline, ~5 minutes)",
     "stream/realtime/latency-mean": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
     "stream/realtime/latency-p95": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
     "stream/realtime/wer-minus-offline": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
+    "stream/60min/rss-growth": "run with --streaming --long (a 60-minute stream in a fresh process, ~10 minutes)",
+    "stream/60min/max-buffer": "run with --streaming --long (a 60-minute stream in a fresh process, ~10 minutes)",
     "diar/onnx/3.1/der-minus-pyannote": "run with --diarization (the visible conversations, ~6 minutes)",
     "diar/onnx/community-1/der-minus-pyannote": "run with --diarization (the visible conversations, ~6 minutes)",
   });
@@ -219,6 +227,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(longFile.length ? { longFile } : {}),
     ...(largeModels.length ? { largeModels } : {}),
     ...(streaming.length ? { streaming } : {}),
+    ...(streamMemory.length ? { streamMemory } : {}),
     ...(diarization.length ? { diarization } : {}),
     wer,
     micro,

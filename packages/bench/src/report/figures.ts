@@ -5,6 +5,7 @@ import type { PipelineResult } from "../workloads/pipeline.js";
 import type { LongFileResult } from "../workloads/long-file.js";
 import type { LargeModelResult } from "../workloads/large-model.js";
 import type { DecodingResult } from "../workloads/decoding.js";
+import type { StreamMemoryResult } from "../workloads/stream-memory.js";
 import type { StreamingResult } from "../workloads/streaming.js";
 import type { Figure, WerSplit } from "./types.js";
 
@@ -12,7 +13,7 @@ import type { Figure, WerSplit } from "./types.js";
 type Raw = Omit<Figure, "normalized"> & { best?: number };
 
 /** Builds the figure list; `gflops` is the run's calibration throughput. */
-export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = [], streaming: StreamingResult[] = [], diarization: DiarizationResult[] = []): Figure[] {
+export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = [], streaming: StreamingResult[] = [], diarization: DiarizationResult[] = [], streamMemory: StreamMemoryResult[] = []): Figure[] {
   const raw: Raw[] = [];
   for (const d of diarization) {
     const engine = d.engine === "onnx" ? "ONNX Runtime" : "MLX";
@@ -43,6 +44,11 @@ export function buildFigures(gflops: number, arch: ArchitectureResult[], pipelin
     raw.push({ id: `stream/${s.clock}/latency-p95`, label: `${label}: p95 word latency`, unit: "s", value: s.latency.p95, better: "lower", gated: false });
     raw.push({ id: `stream/${s.clock}/wer-minus-offline`, label: `${label}: WER minus the offline transcript's`, unit: "", value: s.werStream - s.werOffline, better: "lower", gated: false });
     raw.push({ id: `stream/${s.clock}/max-lag`, label: `${label}: worst lag behind the input`, unit: "s", value: s.maxLagSeconds, better: "lower", gated: false });
+  }
+  for (const m of streamMemory) {
+    const label = `${m.minutes}-minute stream (${m.engine === "onnx" ? "ONNX Runtime" : "MLX"})`;
+    raw.push({ id: `stream/${m.minutes}min/rss-growth`, label: `${label}: RSS growth after GC, first sample to the end`, unit: "MiB", value: m.rssGrowthMib, better: "lower", gated: false });
+    raw.push({ id: `stream/${m.minutes}min/max-buffer`, label: `${label}: longest buffer a pass saw`, unit: "s", value: m.maxBufferSeconds, better: "lower", gated: false });
   }
   for (const r of longFile) {
     const label = `2-hour file, whole pipeline (${r.engine === "onnx" ? "ONNX Runtime" : "MLX"})`;

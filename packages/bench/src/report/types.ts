@@ -4,6 +4,7 @@ import type { DiarizationResult } from "../workloads/diarization.js";
 import type { ArchitectureResult } from "../workloads/architecture.js";
 import type { MicroResult } from "../workloads/micro.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
+import type { StreamMemoryResult } from "../workloads/stream-memory.js";
 import type { StreamingResult } from "../workloads/streaming.js";
 import type { LongFileResult } from "../workloads/long-file.js";
 import type { LargeModelResult } from "../workloads/large-model.js";
@@ -85,6 +86,8 @@ export interface BenchReport {
   longFile?: LongFileResult[];
   /** `--streaming`: real-time streaming against offline on the visible clips. */
   streaming?: StreamingResult[];
+  /** `--streaming --long`: an hour-long stream's buffer and memory. */
+  streamMemory?: StreamMemoryResult[];
   /** `--diarization`: the visible synthetic conversations, both pipeline configurations. */
   diarization?: DiarizationResult[];
   /** `--large`: large-v3 / large-v3-turbo dims on both engines. */
