@@ -2,23 +2,11 @@
  * PyanNet on ONNX Runtime: the graph is built in memory from the converted weights when the model
  * loads (5.9 MB, well under a second), batched over windows.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pyannetGraph, readSafetensors } from "@whisperx-mlx/convert";
 import type { SegmentationModel, SegmentationModelConfig } from "@whisperx-mlx/core";
-import { OnnxModelError, openSession, ort, runSession, type SessionOptions } from "../session.js";
-
-/** Reads a diarization sub-model's `config.json`, checking its type. */
-export function readSubModelConfig<T extends { model_type: string }>(dir: string, type: T["model_type"]): T {
-  let config: T;
-  try {
-    config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as T;
-  } catch (e) {
-    throw new OnnxModelError(`${dir}: no readable config.json (${(e as Error).message.split("\n")[0]})`);
-  }
-  if (config.model_type !== type) throw new OnnxModelError(`${join(dir, "config.json")}: model_type is '${config.model_type}', expected '${type}'`);
-  return config;
-}
+import { readModelConfig } from "../model-config.js";
+import { openSession, ort, runSession, type SessionOptions } from "../session.js";
 
 export class PyannetOnnx implements SegmentationModel {
   private constructor(
@@ -27,7 +15,7 @@ export class PyannetOnnx implements SegmentationModel {
   ) {}
 
   static async load(dir: string, options: SessionOptions = {}): Promise<PyannetOnnx> {
-    const config = readSubModelConfig<SegmentationModelConfig>(dir, "pyannet");
+    const config = readModelConfig<SegmentationModelConfig>(dir, "pyannet");
     const graph = pyannetGraph(config, readSafetensors(join(dir, "weights.safetensors")));
     const session = await openSession(graph.toBytes(), { role: "pyannet", inputs: ["chunks"], outputs: ["log_probs"] }, { ...options, name: `${dir} (PyanNet graph)` });
     return new PyannetOnnx(config, session);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { readSafetensors, wespeakerGraph } from "@whisperx-mlx/convert";
 import { resnetOutputFrames, type SpeakerEmbeddingModel, type SpeakerEmbeddingModelConfig } from "@whisperx-mlx/core";
 import { openSession, ort, runSession, type SessionOptions } from "../session.js";
-import { readSubModelConfig } from "./segmentation.js";
+import { readModelConfig } from "../model-config.js";
 
 export class WeSpeakerOnnx implements SpeakerEmbeddingModel {
   private constructor(
@@ -12,7 +12,7 @@ export class WeSpeakerOnnx implements SpeakerEmbeddingModel {
   ) {}
 
   static async load(dir: string, options: SessionOptions = {}): Promise<WeSpeakerOnnx> {
-    const config = readSubModelConfig<SpeakerEmbeddingModelConfig>(dir, "wespeaker-resnet34");
+    const config = readModelConfig<SpeakerEmbeddingModelConfig>(dir, "wespeaker-resnet34");
     const graph = wespeakerGraph(config, readSafetensors(join(dir, "weights.safetensors")));
     const session = await openSession(graph.toBytes(), { role: "wespeaker", inputs: ["fbank", "weights"], outputs: ["embeddings"] }, { ...options, name: `${dir} (WeSpeaker graph)` });
     return new WeSpeakerOnnx(config, session);

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { readSafetensors, sileroGraph, type SileroGraphConfig } from "@whisperx-mlx/convert";
 import type { AudioSamples, SpeechProbabilityModel } from "@whisperx-mlx/core";
-import { readSubModelConfig } from "../diarize/segmentation.js";
+import { readModelConfig } from "../model-config.js";
 import { openSession, ort, runSession, type SessionOptions } from "../session.js";
 
 interface SileroConfig extends SileroGraphConfig {
@@ -26,7 +26,7 @@ export class SileroVadBatchedOnnx implements SpeechProbabilityModel {
 
   /** Loads a directory written by `pnpm convert silero-vad` (16 kHz). */
   static async load(dir: string, options: SessionOptions = {}): Promise<SileroVadBatchedOnnx> {
-    const config = readSubModelConfig<SileroConfig>(dir, "silero-vad");
+    const config = readModelConfig<SileroConfig>(dir, "silero-vad");
     const graph = sileroGraph(config, readSafetensors(join(dir, "weights.safetensors")));
     const session = await openSession(graph.toBytes(), { role: "silero-vad", inputs: ["frames", "h0", "c0"], outputs: ["probs", "hn", "cn"] }, { ...options, name: `${dir} (Silero VAD graph)` });
     return new SileroVadBatchedOnnx(config, session);
