@@ -57,10 +57,14 @@ export async function runStreaming(pipeline: AsrPipeline, clips: StreamingClip[]
   let audioSeconds = 0;
   let maxBuffer = 0;
   let maxLag = 0;
-  for (const clip of clips) {
+  // Every offline transcript first: fallback passes draw from the model's seeded sampling stream,
+  // so an offline decode made after a stream's passes would depend on how many they drew.
+  const offlines = [];
+  for (const clip of clips) offlines.push(await pipeline.decodeWindows(await loadAudio(clip.file), { wordTimestamps: true }));
+  for (const [k, clip] of clips.entries()) {
     const audio = await loadAudio(clip.file);
     audioSeconds += audio.length / 16000;
-    const offline = await pipeline.decodeWindows(audio, { wordTimestamps: true });
+    const offline = offlines[k];
     const offlineWords: StreamWord[] = offline.segments.flatMap((s) => (s.words ?? []).map((w) => ({ word: w.word, start: w.start ?? s.start, end: w.end ?? s.end })));
     const committed: (StreamWord & { emittedAt: number })[] = [];
     const startedAt = performance.now();
