@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     projects: ["packages/*", "examples"],
     fileParallelism: false,
+    // One temporary directory per run, removed at its end (scripts/test-tmpdir.ts).
+    globalSetup: ["./scripts/test-tmpdir.ts"],
     reporters: ["default", "./scripts/plain-summary-reporter.ts"],
   },
 });

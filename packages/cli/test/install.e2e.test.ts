@@ -6,17 +6,19 @@
  * the typed library.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./run.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SAMPLE = join(ROOT, "fixtures", "audio", "sample.wav");
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "packages", "whisperx-mlx", "package.json"), "utf8")) as { version: string }).version;
 const work = mkdtempSync(join(tmpdir(), "wx-install-"));
+// The tarball, a global prefix and a project with its node_modules: 1.2 GB, removed after the run.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 let tarball: string;
 
 /** npm without the session's update checks; the dependencies' install scripts only fetch what is not used here (ONNX Runtime's CUDA provider, another copy of MLX's binary). */

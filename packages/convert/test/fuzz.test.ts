@@ -2,10 +2,10 @@
  * A seeded mutation fuzzer over real fixture files: every mutated input must either convert or
  * fail with a one-line ConvertError naming the file, quickly, without leaving an output dir.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConvertError, convertModel, serializeSafetensors, fromFloat32, type ModelFamily } from "../src/index.js";
 import { pickle, tensorRef, torchZip } from "./pickle-writer.js";
 import { SHARED } from "./shared.js";
@@ -55,6 +55,8 @@ function mutate(src: Uint8Array, rand: () => number): Uint8Array {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "fuzz-"));
+// Hundreds of converted outputs (about 300 MB): gone after the run.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Small seeds so hundreds of cases stay fast; each is a real, convertible file.
 const smallPt = torchZip(
