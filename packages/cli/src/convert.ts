@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { convertModel, convertMlxToOnnx, convertPyannote, exportPyannoteOnnx, ConvertError, MODEL_FAMILIES as MODEL_FAMILIES_WITH_WEIGHTS, type ModelFamily as WeightFamily } from "@whisperx-mlx/convert";
+import { convertModel, convertMlxToOnnx, convertWhisperToGgml, convertPyannote, exportPyannoteOnnx, ConvertError, MODEL_FAMILIES as MODEL_FAMILIES_WITH_WEIGHTS, type ModelFamily as WeightFamily } from "@whisperx-mlx/convert";
 import { helpText, parseFlags, UsageError, type FlagSpec } from "./args.js";
 import { ProgressBar } from "./progress.js";
 
@@ -30,9 +30,11 @@ const FLAGS = {
   "q-bits": { kind: "int", default: null, choices: ["4", "8"], help: "with -q: bits per weight (default 4)" },
   "q-group-size": { kind: "int", default: null, choices: ["32", "64", "128"], help: "with -q: weights per scale/bias group (default 64)" },
   "sample-rate": { kind: "int", default: null, choices: ["16000", "8000"], help: "silero-vad: which sample-rate branch to convert (default 16000)" },
-  to: { kind: "string", default: "mlx", choices: ["mlx", "onnx"], help: "whisper, wav2vec2: output format: MLX safetensors, or ONNX graphs (built from an MLX model directory); pyannote: ONNX files of a converted pipeline's networks in sherpa-onnx's conventions" },
+  to: { kind: "string", default: "mlx", choices: ["mlx", "onnx", "ggml"], help: "whisper, wav2vec2: output format: MLX safetensors, or ONNX graphs (built from an MLX model directory); whisper: ggml, whisper.cpp's model file (from a .pt, HF or MLX directory); pyannote: ONNX files of a converted pipeline's networks in sherpa-onnx's conventions" },
   "onnx-path": { kind: "string", default: null, help: "with --to onnx: output directory (default <mlx dir>-onnx)" },
   "onnx-weights": { kind: "string", default: null, choices: ["float32", "int8", "int4"], help: "with --to onnx (whisper): linear layers and logits in float32 (default), int8 with per-column scales (dynamic quantisation), or int4 blocks of 32 (MatMulNBits)" },
+  "ggml-path": { kind: "string", default: null, help: "with --to ggml: output file (default: ggml-model.bin, or ggml-model-<type>.bin for the other types, as whisper.cpp names them)" },
+  "ggml-type": { kind: "string", default: null, choices: ["f16", "f32", "q8_0", "q4_0"], help: "with --to ggml: weight format: f16 (as whisper.cpp's converter, the default), f32, or ggml's Q8_0/Q4_0 blocks (as whisper.cpp's quantize)" },
   verify: { kind: "switch", help: "reload the output and compare every tensor with the source" },
   force: { kind: "switch", help: "overwrite an existing output directory" },
   verbose: { kind: "switch", help: "show stack traces" },
@@ -50,6 +52,8 @@ const FAMILY_FLAGS: Partial<Record<keyof typeof FLAGS, readonly ModelFamily[]>> 
   to: ["whisper", "wav2vec2", "pyannote"],
   "onnx-path": ["whisper", "wav2vec2", "pyannote"],
   "onnx-weights": ["whisper"],
+  "ggml-path": ["whisper"],
+  "ggml-type": ["whisper"],
 };
 
 /** The flag table shown in a family's help. */
@@ -103,6 +107,16 @@ export function main(argv: string[]): number {
       const out = flags["onnx-path"] ?? `${src.replace(/\/+$/, "")}-onnx`;
       const files = exportPyannoteOnnx(src, out, { force: flags.force });
       process.stderr.write(`converted ${src} → ${files.join(", ")} (sherpa-onnx conventions) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      return 0;
+    }
+    if ((flags["ggml-path"] !== null || flags["ggml-type"] !== null) && flags.to !== "ggml") throw new UsageError("--ggml-path and --ggml-type need --to ggml");
+    if (flags.to === "ggml") {
+      if (fam !== "whisper") throw new UsageError(`--to ggml: whisper.cpp's format holds Whisper models, not ${fam}`);
+      const type = flags["ggml-type"] ?? "f16";
+      // whisper.cpp's own names: ggml-model.bin from its converter, ggml-model-<type>.bin from quantize.
+      const out = flags["ggml-path"] ?? (type === "f16" ? "ggml-model.bin" : `ggml-model-${type}.bin`);
+      const g = convertWhisperToGgml({ source: src, ggmlPath: out, type: type === "f32" ? "f32" : type === "q8_0" ? "q8_0" : type === "q4_0" ? "q4_0" : "f16", force: flags.force });
+      process.stderr.write(`converted ${src} → ${out}: whisper.cpp ${type}, ${g.tensors} tensors, ${mb(g.bytesOut)} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
       return 0;
     }
     if (flags.to === "onnx") {

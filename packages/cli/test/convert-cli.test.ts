@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +49,22 @@ describe("pnpm convert whisper", () => {
     expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8")).model_type).toBe("whisper");
     expect((await runCli("convert", ["whisper", "--help"])).stdout).toMatch(/--torch-name-or-path/);
     expect((await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--mlx-path", out])).stderr).toMatch(/already exists \(use --force/);
+  });
+});
+
+describe("pnpm convert whisper --to ggml", () => {
+  it("writes whisper.cpp's q4_0 file from the .pt (the bytes its own converter and quantize give) and refuses misuse", async () => {
+    const out = join(dir, "ggml-model-q4_0.bin");
+    const r = await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--to", "ggml", "--ggml-type", "q4_0", "--ggml-path", out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/→ .*ggml-model-q4_0\.bin: whisper\.cpp q4_0, 167 tensors, 14\.8 MB/);
+    const reference = JSON.parse(readFileSync(new URL("../../../fixtures/ggml/reference.json", import.meta.url), "utf8")) as { files: { q4_0: { sha256: string } } };
+    expect(createHash("sha256").update(readFileSync(out)).digest("hex")).toBe(reference.files.q4_0.sha256);
+    const w2v = await runCli("convert", ["wav2vec2", "--torch-name-or-path", `${SYNTH}/../synth-wav2vec2/torchaudio/wav2vec2_ta.pth`, "--to", "ggml"]);
+    expect([w2v.code, w2v.stderr]).toEqual([2, "convert: error: --to ggml: whisper.cpp's format holds Whisper models, not wav2vec2\n"]);
+    const stray = await runCli("convert", ["whisper", "--torch-name-or-path", `${SYNTH}/synth-whisper-256.pt`, "--ggml-type", "q8_0", "--mlx-path", join(dir, "stray")]);
+    expect([stray.code, stray.stderr]).toEqual([2, "convert: error: --ggml-path and --ggml-type need --to ggml\n"]);
+    expect(existsSync(join(dir, "stray"))).toBe(false);
   });
 });
 

@@ -26,3 +26,6 @@ export * from "./families/pyannote.js";
 export * from "./readers/pyannote-config.js";
 export * from "./onnx/pyannote-graphs.js";
 export * from "./onnx/silero-graph.js";
+export * from "./ggml-quants.js";
+export * from "./writers/ggml-whisper.js";
+export * from "./convert-ggml.js";

@@ -10,7 +10,7 @@ import { readTorchCheckpoint, isHostTensor, type CheckpointValue } from "../read
 import { findHfWeights } from "../readers/safetensors.js";
 import { readStateDict } from "../readers/state-dict.js";
 import { mlxWeightsFile, readMlxTensors, readMlxWeightsFloat32 } from "../readers/mlx-model.js";
-import { castFloat, permute, type HostTensor } from "../tensor.js";
+import { castFloat, floatToHalf, halfToFloat, permute, type HostTensor } from "../tensor.js";
 import { writeMlxModel } from "../writers/mlx-model.js";
 import type { WhisperDims } from "@whisperx-mlx/core";
 
@@ -263,4 +263,49 @@ export function repackageMlxWhisper(srcDir: string, outDir: string, options: { f
   if (src.alignmentHeads) src.tensors.set("alignment_heads", alignmentHeadsTensor(src.alignmentHeads));
   writeMlxModel(outDir, src.config, src.tensors, options);
   return src.config;
+}
+
+/**
+ * Whisper's sinusoidal encoder positions (`sinusoids` in openai-whisper, float32 steps), optionally
+ * rounded through fp16 as OpenAI's stored buffer is.
+ */
+export function whisperSinusoids(length: number, channels: number, roundToHalf: boolean): HostTensor {
+  const out = new Float32Array(length * channels);
+  const half = channels / 2;
+  const inc = Math.log(10000) / (half - 1);
+  const toHalf = (v: number) => halfToFloat(floatToHalf(v));
+  for (let t = 0; t < length; t++) {
+    for (let i = 0; i < half; i++) {
+      const inv = Math.fround(Math.exp(Math.fround(-inc * i)));
+      const a = Math.fround(t * inv);
+      let s = Math.fround(Math.sin(a));
+      let c = Math.fround(Math.cos(a));
+      if (roundToHalf) {
+        s = toHalf(s);
+        c = toHalf(c);
+      }
+      out[t * channels + i] = s;
+      out[t * channels + half + i] = c;
+    }
+  }
+  return { dtype: "float32", shape: [length, channels], data: new Uint8Array(out.buffer) };
+}
+
+
+/**
+ * The inverse of `whisperToMlx` for an MLX directory (ours or mlx-community's, quantised ones
+ * dequantised): OpenAI names and layouts, with the encoder positions recomputed as OpenAI stores
+ * them (fp16-rounded sinusoids).
+ */
+export function mlxWhisperToOpenAi(dir: string): WhisperSource {
+  const src = readMlxWhisperDir(dir, { dequantize: true });
+  const dims = whisperDimsOf(src.config);
+  const tensors = new Map<string, HostTensor>();
+  tensors.set("encoder.positional_embedding", whisperSinusoids(dims.n_audio_ctx, dims.n_audio_state, true));
+  for (const [name, t] of src.tensors) {
+    if (name === "alignment_heads") continue;
+    const n = name.replace(".mlp1.", ".mlp.0.").replace(".mlp2.", ".mlp.2.");
+    tensors.set(n, n.includes("conv") && t.shape.length === 3 ? permute(t, [0, 2, 1]) : t);
+  }
+  return { dims, tensors, alignmentHeads: src.alignmentHeads };
 }

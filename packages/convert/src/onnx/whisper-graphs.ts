@@ -12,35 +12,10 @@
  * matrix products laid out for the CPU (see `crossAttention`).
  * The token embedding is stored once (Gather for the input, Gemm with transB for the logits).
  */
-import { floatToHalf, halfToFloat, permute, type HostTensor } from "../tensor.js";
-import type { WhisperDims } from "../families/whisper.js";
+import { permute } from "../tensor.js";
+import { whisperSinusoids as sinusoids, type WhisperDims } from "../families/whisper.js";
 import { GraphBuilder, type WeightFormat } from "./graph-builder.js";
 import { gelu, get, INT4_BLOCK, layerNorm, linear, quantizeBlocksInt4, quantizeColumnsInt8, stackedLinear, type Weights } from "./layers.js";
-
-const f32 = (shape: number[], data: Float32Array): HostTensor => ({ dtype: "float32", shape, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
-
-/** Sinusoidal encoder positions, optionally rounded through fp16 as OpenAI's stored buffer is. */
-function sinusoids(length: number, channels: number, roundToHalf: boolean): HostTensor {
-  const out = new Float32Array(length * channels);
-  const half = channels / 2;
-  const inc = Math.log(10000) / (half - 1);
-  const toHalf = (v: number) => halfToFloat(floatToHalf(v));
-  for (let t = 0; t < length; t++) {
-    for (let i = 0; i < half; i++) {
-      const inv = Math.fround(Math.exp(Math.fround(-inc * i)));
-      const a = Math.fround(t * inv);
-      let s = Math.fround(Math.sin(a));
-      let c = Math.fround(Math.cos(a));
-      if (roundToHalf) {
-        s = toHalf(s);
-        c = toHalf(c);
-      }
-      out[t * channels + i] = s;
-      out[t * channels + half + i] = c;
-    }
-  }
-  return f32([length, channels], out);
-}
 
 /**
  * q, k, v of one decoder attention block from a single stacked projection (the key has no

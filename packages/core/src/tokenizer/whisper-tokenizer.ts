@@ -26,11 +26,16 @@ function assetPath(name: string): string {
   return fileURLToPath(new URL(`../../assets/${name}`, import.meta.url));
 }
 
+/** Path of a vendored tiktoken rank file (`multilingual` for n_vocab ≥ 51865, else `gpt2`). */
+export function tiktokenPath(name: "multilingual" | "gpt2"): string {
+  return assetPath(`${name}.tiktoken`);
+}
+
 function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Encoding {
   const key = `${name}:${numLanguages}`;
   const cached = encodingCache.get(key);
   if (cached) return cached;
-  const lines = readFileSync(assetPath(`${name}.tiktoken`), "utf8").split("\n").filter(Boolean);
+  const lines = readFileSync(tiktokenPath(name), "utf8").split("\n").filter(Boolean);
   // js-tiktoken's rank format is "<name> <first rank> <b64 token>…" per line.
   // openai's multilingual file ends with "=" (the empty byte string, which BPE never produces);
   // it keeps its rank but cannot be given to js-tiktoken.
