@@ -4,13 +4,15 @@
 #   2. pnpm through corepack (the version pinned in package.json's packageManager);
 #   3. dependencies (frozen lockfile; @frost-beta/mlx's download script is not run) and the build.
 # With --test it also installs Debian's chromium, which the bench report's browser test drives, and
-# python3-numpy, which writes mlx-community's weights.npz layout for the model tests.
+# python3-numpy, which writes mlx-community's weights.npz layout for the model tests, and what the
+# whisper.cpp peer needs (cmake, g++ and make build it from the nodejs-whisper package's source;
+# GNU time reads each process's peak RSS).
 # Where it cannot install something it prints the exact command to run and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 packages=(libopenblas0-pthread liblapack3 ffmpeg)
-[ "${1:-}" = "--test" ] && packages+=(chromium python3-numpy)
+[ "${1:-}" = "--test" ] && packages+=(chromium python3-numpy cmake g++ make time)
 log() { printf 'setup: %s\n' "$*" >&2; }
 failed=0
 

@@ -29,7 +29,9 @@ export function checkRegressions(now: BenchReport, baseline: BenchReport, tolera
   const regressions: Regression[] = [];
   const missing: string[] = [];
   let checked = 0;
-  for (const b of baseline.figures.filter((f) => f.gated)) {
+  // Peer ratios exist only where the peer ran; a --peers-only run has nothing else.
+  const compared = (id: string) => (id.startsWith("peer/") ? now.peers?.measured === true : !now.peersOnly);
+  for (const b of baseline.figures.filter((f) => f.gated && compared(f.id))) {
     const n = current.get(b.id);
     if (!n) {
       missing.push(b.id);

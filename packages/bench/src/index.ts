@@ -25,3 +25,7 @@ export * from "./workloads/decoding.js";
 export * from "./workloads/long-file.js";
 export * from "./diarization-error-rate.js";
 export * from "./workloads/diarization.js";
+export * from "./workloads/whisper-cpp-peer.js";
+export * from "./peers/whisper-cpp.js";
+export * from "./timed-process.js";
+export * from "./wav-file.js";

@@ -25,6 +25,7 @@ import { runLargeModels, type LargeModelResult } from "./workloads/large-model.j
 import { runStreamMemory, type StreamMemoryResult } from "./workloads/stream-memory.js";
 import { runStreaming, type StreamingResult } from "./workloads/streaming.js";
 import { runDiarization, type DiarizationResult } from "./workloads/diarization.js";
+import { runWhisperCppComparison, type PeerComparison } from "./workloads/whisper-cpp-peer.js";
 import { convertPyannote } from "@whisperx-mlx/convert";
 import { loadModel } from "whisperx-mlx";
 
@@ -42,6 +43,12 @@ export interface BenchOptions {
    * both pipeline configurations: every clip on ONNX Runtime, the long clip on MLX (~6 min).
    */
   diarization?: boolean;
+  /**
+   * Also run our CLI against whisper.cpp (built from the nodejs-whisper package) on the same
+   * checkpoint and files, whole processes in paired alternation (~5 minutes; ~2 more to build
+   * whisper.cpp the first time). `whisperx` is our CLI's entry script.
+   */
+  peers?: { whisperx: string; rounds?: number; only?: boolean };
   models: PipelineModels;
   /** The synth-whisper-256 fixture directory (refs.json and audio/). */
   fixtureDir: string;
@@ -74,6 +81,7 @@ export function environment(repoRoot: string): Environment {
 /** Runs every workload of the mode and returns the report (not yet written). */
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
+  if (o.peers?.only) return runPeersOnly(o, o.peers.whisperx, t0);
   const quick = o.mode === "quick";
   const archs: WhisperArchitecture[] = quick ? ["tiny"] : ["tiny", "base", "small"];
   const steps = 3 + archs.length * 5 + 13;
@@ -193,6 +201,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
   }
 
+  let peers: PeerComparison | undefined;
+  if (o.peers) {
+    progress("against whisper.cpp: whole processes, paired (same checkpoint and files)");
+    peers = await runWhisperCppComparison({ whisperx: o.peers.whisperx, models: o.models, fixtureDir: o.fixtureDir, rounds: o.peers.rounds ?? (quick ? 3 : 5), onProgress: (w) => o.onProgress?.(w, done, steps) });
+  }
+
   progress("micro-benchmarks");
   const micro = await runMicro(quick ? 300 : 1000, (w) => o.onProgress?.(w, done, steps));
   progress("calibration (after)");
@@ -204,7 +218,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     progress("large-v3 and large-v3-turbo dims (fresh processes)");
     largeModels.push(...(await runLargeModels((w) => o.onProgress?.(w, done, steps))));
   }
-  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels, streaming, diarization, streamMemory);
+  const figures = buildFigures(gflops, architecture, pipeline, wer, decoding, longFile, largeModels, streaming, diarization, streamMemory, peers);
   const targets = evaluateTargets(figures, {
     "e2e/2h/peak-rss": "run with --long (a 2-hour file through the whole pipeline, ~5 minutes)",
     "stream/realtime/latency-mean": "run with --streaming (real-time streaming of the visible clips, ~5 minutes)",
@@ -214,6 +228,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     "stream/60min/max-buffer": "run with --streaming --long (a 60-minute stream in a fresh process, ~10 minutes)",
     "diar/onnx/3.1/der-minus-pyannote": "run with --diarization (the visible conversations, ~6 minutes)",
     "diar/onnx/community-1/der-minus-pyannote": "run with --diarization (the visible conversations, ~6 minutes)",
+    ...peerReasons(peers),
   });
   return {
     schema: 1,
@@ -229,6 +244,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(streaming.length ? { streaming } : {}),
     ...(streamMemory.length ? { streamMemory } : {}),
     ...(diarization.length ? { diarization } : {}),
+    ...(peers ? { peers } : {}),
     wer,
     micro,
     baselines: baselineStatus(),
@@ -263,4 +279,25 @@ async function measureWer(runner: PipelineRunner, clips: RefClip[], fixtureDir: 
     };
   };
   return [...splits.map((s) => row(s, clips.filter((c) => c.split === s))), row("all", clips)];
+}
+
+/** Why each whisper.cpp target has no value: not asked for, or the peer could not run. */
+function peerReasons(peers: PeerComparison | undefined): Record<string, string> {
+  const reason = peers ? `whisper.cpp not measured: ${peers.reason ?? "no such case"}` : "run with --peers (our CLI against whisper.cpp, ~5 minutes)";
+  const cases = ["longform-no-align", "longform-align", "10min-no-align", "10min-int8", "30-clips", "3s-clip"];
+  return Object.fromEntries(cases.flatMap((c) => [[`peer/whisper.cpp/${c}/speedup`, reason], [`peer/whisper.cpp/${c}/rss-ratio`, reason]]));
+}
+
+/** `--peers-only`: calibration and the whisper.cpp comparison, nothing else. */
+async function runPeersOnly(o: BenchOptions, whisperx: string, t0: number): Promise<BenchReport> {
+  o.onProgress?.("calibration", 0, 3);
+  const before = calibrate();
+  o.onProgress?.("against whisper.cpp: whole processes, paired (same checkpoint and files)", 1, 3);
+  const peers = await runWhisperCppComparison({ whisperx, models: o.models, fixtureDir: o.fixtureDir, rounds: o.peers?.rounds ?? (o.mode === "quick" ? 3 : 5), onProgress: (w) => o.onProgress?.(w, 1, 3) });
+  o.onProgress?.("calibration (after)", 2, 3);
+  const after = calibrate();
+  const gflops = Math.max(before.gflops.max, after.gflops.max);
+  const figures = buildFigures(gflops, [], [], [], [], [], [], [], [], [], peers);
+  const targets = evaluateTargets(figures, peerReasons(peers)).filter((t) => t.figure.startsWith("peer/"));
+  return { schema: 1, date: new Date().toISOString(), mode: o.mode, environment: environment(o.repoRoot), calibration: { before, after, gflops }, architecture: [], pipeline: [], wer: [], micro: [], baselines: baselineStatus(), peers, peersOnly: true, figures, targets, wallSeconds: (performance.now() - t0) / 1000 };
 }

@@ -8,6 +8,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { averageLatency, checkRegressions, formatRegressions, reportDirName, runBatchSizesBench, parseCandidateWords, parseGoldWords, runBench, runFilesBench, writeReport, writeRunReport, type BenchReport } from "@whisperx-mlx/bench";
 import { DEMO_ALIGN_MODEL, DEMO_MODEL } from "whisperx-mlx";
 import { helpText, parseFlags, UsageError, type FlagSpec, type FlagValues } from "./args.js";
@@ -26,6 +27,9 @@ const FLAGS = {
   streaming: { kind: "switch", help: "also stream longform_000 and the eval clips at real-time pace against the offline transcript: WER, word latency, lag (~5 minutes)" },
   diarization: { kind: "switch", help: "also diarize the visible synthetic conversations with pyannote's two configurations: DER, JER, speaker counts, DER vs pyannote, time per stage (every clip on ONNX Runtime, vis_long on MLX; ~6 minutes)" },
   long: { kind: "switch", help: "also a 2-hour file through the whole pipeline in a fresh process, for its peak RSS (~5 minutes); with --streaming also a 60-minute stream (buffer bound, RSS growth after GC; ~10 minutes)" },
+  peers: { kind: "switch", help: "also run our CLI against whisper.cpp (built once from the nodejs-whisper package's source; needs cmake, g++ and GNU time) on the same checkpoint and files: whole processes in paired alternation, wall time, peak RSS, WER and the ratios (~5 minutes)" },
+  peers_only: { kind: "switch", help: "only calibration and the whisper.cpp comparison (for the peer gate: --check --baseline reports/baseline-peers.json)" },
+  rounds: { kind: "int", default: null, help: "with --peers: paired rounds per case (default 3 with --quick, 5 with --full)" },
   latency: { kind: "string", default: null, help: "GOLD.tsv: ÚFAL's streaming latency tool — the mean word latency of a whisper_streaming-format transcript on stdin (`whisperx stream --output text`) against gold word times (begin<TAB>end<TAB>word)" },
   out: { kind: "string", default: null, help: "report directory (default reports/<date>-<machine>)" },
   check: { kind: "switch", help: "compare with the baseline; exit 1 naming each regression" },
@@ -104,6 +108,8 @@ function readReport(file: string, what: string): BenchReport {
 /** The roadmap bench: run (or read) a report, write it, check it against the baseline. */
 async function roadmapBench(flags: BenchFlags): Promise<number> {
   if (flags.quick && flags.full) throw new UsageError("--quick and --full are exclusive");
+  if (flags.rounds !== null && !(flags.peers || flags.peers_only)) throw new UsageError("--rounds applies to --peers");
+  if (flags.rounds !== null && flags.rounds < 1) throw new UsageError(`--rounds: expected a positive integer, got ${flags.rounds}`);
   const tolerance = flags.tolerance;
   if (!(tolerance >= 0 && tolerance < 1)) throw new UsageError(`--tolerance: expected a fraction in [0, 1), got ${tolerance}`);
   let report: BenchReport;
@@ -122,6 +128,7 @@ async function roadmapBench(flags: BenchFlags): Promise<number> {
       long: Boolean(flags.long),
       streaming: Boolean(flags.streaming),
       diarization: Boolean(flags.diarization),
+      ...(flags.peers || flags.peers_only ? { peers: { whisperx: fileURLToPath(new URL("./whisperx.js", import.meta.url)), only: Boolean(flags.peers_only), ...(flags.rounds ? { rounds: flags.rounds } : {}) } } : {}),
       models: { whisper: flags.model, align: flags.align_model },
       fixtureDir,
       repoRoot: process.cwd(),

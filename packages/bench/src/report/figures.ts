@@ -1,5 +1,6 @@
 /** Flattens a report's measurements into comparable figures (see `Figure`). */
 import type { ArchitectureResult } from "../workloads/architecture.js";
+import type { PeerComparison } from "../workloads/whisper-cpp-peer.js";
 import type { DiarizationResult } from "../workloads/diarization.js";
 import type { PipelineResult } from "../workloads/pipeline.js";
 import type { LongFileResult } from "../workloads/long-file.js";
@@ -13,8 +14,14 @@ import type { Figure, WerSplit } from "./types.js";
 type Raw = Omit<Figure, "normalized"> & { best?: number };
 
 /** Builds the figure list; `gflops` is the run's calibration throughput. */
-export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = [], streaming: StreamingResult[] = [], diarization: DiarizationResult[] = [], streamMemory: StreamMemoryResult[] = []): Figure[] {
+export function buildFigures(gflops: number, arch: ArchitectureResult[], pipeline: PipelineResult[], wer: WerSplit[], decoding: DecodingResult[] = [], longFile: LongFileResult[] = [], large: LargeModelResult[] = [], streaming: StreamingResult[] = [], diarization: DiarizationResult[] = [], streamMemory: StreamMemoryResult[] = [], peers?: PeerComparison): Figure[] {
   const raw: Raw[] = [];
+  for (const c of peers?.cases ?? []) {
+    // Ratios of two programs measured in the same run, paired: steady across noisy machines, so gated.
+    raw.push({ id: `peer/whisper.cpp/${c.id}/speedup`, label: `${c.label}: whisper.cpp's time ÷ ours (whole processes)`, unit: "×", value: c.speedup, better: "higher", gated: true });
+    raw.push({ id: `peer/whisper.cpp/${c.id}/rss-ratio`, label: `${c.label}: our peak RSS ÷ whisper.cpp's`, unit: "×", value: c.rssRatio, better: "lower", gated: true });
+    raw.push({ id: `peer/whisper.cpp/${c.id}/seconds`, label: `${c.label}: our wall time`, unit: "s", value: c.ours.seconds, better: "lower", gated: false });
+  }
   for (const d of diarization) {
     const engine = d.engine === "onnx" ? "ONNX Runtime" : "MLX";
     const clips = d.configs[0]?.clips.length ?? 0;
@@ -96,7 +103,7 @@ export function buildFigures(gflops: number, arch: ArchitectureResult[], pipelin
     // The gate compares the fastest sample: on a shared machine noise only ever adds time.
     const v = best ?? f.value;
     // Accuracy, memory and ratios of two engines measured together do not scale with machine speed.
-    const absolute = f.id.startsWith("wer/") || f.unit === "MB" || f.unit === "" || f.id.includes("-vs-");
+    const absolute = f.id.startsWith("wer/") || f.unit === "MB" || f.unit === "" || f.id.includes("-vs-") || (f.id.startsWith("peer/") && f.unit === "×");
     const normalized = absolute ? v : f.better === "higher" ? v / gflops : v * gflops;
     return { ...f, normalized };
   });

@@ -44,6 +44,7 @@ export function chartData(r: BenchReport, history: HistoryPoint[]) {
     rtf: { labels: rtfLabels, values: rtfValues, targets: rtfTargets },
     stages: { labels: r.pipeline.map((p) => `${p.engine === "onnx" ? "ONNX" : "MLX"} ${p.name}`), vad: r.pipeline.map((p) => p.stages.vad), asr: r.pipeline.map((p) => p.stages.asr), align: r.pipeline.map((p) => p.stages.align) },
     decoder: { batches, series: r.architecture.map((a) => ({ label: `${a.engine === "onnx" ? "ONNX " : "MLX "}${a.arch} ${a.precision}`, values: batches.map((b) => a.decoderMsPerStep[b]?.median ?? null) })) },
+    peers: { labels: (r.peers?.cases ?? []).map((c) => c.id), speedup: (r.peers?.cases ?? []).map((c) => c.speedup), rss: (r.peers?.cases ?? []).map((c) => c.rssRatio) },
     wer: { labels: r.wer.map((w) => w.split), ours: r.wer.map((w) => 100 * w.ours), reference: r.wer.map((w) => 100 * w.reference) },
     history: {
       labels: history.map((h) => `${h.date.slice(0, 16).replace("T", " ")} ${h.machine}`),
@@ -55,24 +56,30 @@ export function chartData(r: BenchReport, history: HistoryPoint[]) {
 const PAGE_SCRIPT = `
 const d = JSON.parse(document.getElementById("chart-data").textContent);
 const colors = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563"];
+// A chart whose canvas this page has (a --peers-only report has only the peer chart).
+const chart = (id, config) => { const el = document.getElementById("chart-" + id); if (el) new Chart(el, config); };
 const opts = (title, extra) => Object.assign({ animation: false, responsive: true, plugins: { title: { display: true, text: title } } }, extra || {});
-new Chart(document.getElementById("chart-rtf"), { type: "bar", data: { labels: d.rtf.labels, datasets: [
+chart("rtf", { type: "bar", data: { labels: d.rtf.labels, datasets: [
   { label: "real-time factor", data: d.rtf.values, backgroundColor: colors[0] },
   { type: "line", label: "target", data: d.rtf.targets, borderColor: colors[1], pointStyle: "line", showLine: false, pointRadius: 12, borderWidth: 3 } ] },
   options: opts("Real-time factor per model × batch (30 s, 90 tokens) vs target") });
-new Chart(document.getElementById("chart-stages"), { type: "bar", data: { labels: d.stages.labels, datasets: [
+chart("stages", { type: "bar", data: { labels: d.stages.labels, datasets: [
   { label: "VAD", data: d.stages.vad, backgroundColor: colors[2] },
   { label: "ASR", data: d.stages.asr, backgroundColor: colors[0] },
   { label: "alignment", data: d.stages.align, backgroundColor: colors[4] } ] },
   options: opts("End-to-end stage breakdown (seconds)", { scales: { x: { stacked: true }, y: { stacked: true } } }) });
-new Chart(document.getElementById("chart-decoder"), { type: "line", data: { labels: d.decoder.batches, datasets:
+chart("decoder", { type: "line", data: { labels: d.decoder.batches, datasets:
   d.decoder.series.map((s, i) => ({ label: s.label, data: s.values, borderColor: colors[i % colors.length] })) },
   options: opts("Decoder ms per step vs batch size") });
-new Chart(document.getElementById("chart-wer"), { type: "bar", data: { labels: d.wer.labels, datasets: [
+chart("peers", { type: "bar", data: { labels: d.peers.labels, datasets: [
+  { label: "whisper.cpp's time ÷ ours (> 1: we are faster)", data: d.peers.speedup, backgroundColor: colors[0] },
+  { label: "our peak RSS ÷ whisper.cpp's", data: d.peers.rss, backgroundColor: colors[4] } ] },
+  options: opts("Against whisper.cpp (same checkpoint, whole processes, paired medians)") });
+chart("wer", { type: "bar", data: { labels: d.wer.labels, datasets: [
   { label: "ours (%)", data: d.wer.ours, backgroundColor: colors[0] },
   { label: "openai-whisper reference (%)", data: d.wer.reference, backgroundColor: colors[6] } ] },
   options: opts("WER per split (%)") });
-new Chart(document.getElementById("chart-history"), { type: "line", data: { labels: d.history.labels, datasets:
+chart("history", { type: "line", data: { labels: d.history.labels, datasets:
   d.history.series.map((s, i) => ({ label: s.label, data: s.values, borderColor: colors[i % colors.length], spanGaps: true })) },
   options: opts("History across reports (real-time factor)") });
 `;
@@ -80,7 +87,7 @@ new Chart(document.getElementById("chart-history"), { type: "line", data: { labe
 /** Renders the HTML page, with `markdown` (the same run as tables) below the charts. */
 export function renderHtml(r: BenchReport, history: HistoryPoint[], markdown: string): string {
   const data = chartData(r, history);
-  const charts = ["rtf", "stages", "decoder", "wer", "history"].map((id) => `<div class="chart"><canvas id="chart-${id}"></canvas></div>`).join("\n");
+  const charts = [...(r.peers?.cases.length ? ["peers"] : []), ...(r.peersOnly ? [] : ["rtf", "stages", "decoder", "wer", "history"])].map((id) => `<div class="chart"><canvas id="chart-${id}"></canvas></div>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>whisperx-mlx bench ${esc(r.date.slice(0, 10))} ${esc(r.environment.machine)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}.chart{margin:1.5em 0}pre{white-space:pre-wrap;background:#f6f6f6;padding:1em}</style>

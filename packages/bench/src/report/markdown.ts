@@ -22,6 +22,15 @@ export function renderMarkdown(r: BenchReport): string {
   out.push(`Calibration (fp32 sgemm ${r.calibration.before.n}³): ${f(r.calibration.before.gflops.median)} GFLOP/s before, ${f(r.calibration.after.gflops.median)} after. Normalised figures use ${f(r.calibration.gflops)} GFLOP/s.${drift(r) ? " **The two differ by more than 25 %: the machine's load changed during the run.**" : ""}`, "");
   out.push("## Targets", "");
   out.push(table(["target", "value", "result", "source"], r.targets.map((t) => [t.description, t.value === null ? "not measured" : f(t.value, t.figure.startsWith("wer") ? 3 : 1), t.pass === null ? `not measured: ${t.reason}` : t.pass ? "pass" : `**miss** (${t.op} ${t.threshold})`, t.source])), "");
+  if (r.peers) {
+    out.push(`## Against whisper.cpp (\`--peers\`): whole processes, ${r.peers.rounds} paired rounds, medians`, "");
+    if (!r.peers.measured) out.push(`Not measured: ${r.peers.reason}.`, "");
+    else {
+      out.push(`Peer: ${r.peers.peer}. Ours: \`whisperx --beam_size 1 --language en\` with the settings shown, on the default engine. Both run the fixture's checkpoint (whisper.cpp's file written by \`convert --to ggml\`).`, "");
+      out.push(table(["case", "audio s", "files", "ours s", "whisper.cpp s", "× faster (theirs ÷ ours)", "ours RSS MiB", "whisper.cpp RSS MiB", "RSS ratio", "WER ours", "WER whisper.cpp", "ours", "whisper.cpp"], r.peers.cases.map((c) => [c.label, f(c.audioSeconds), c.files, f(c.ours.seconds, 2), f(c.peer.seconds, 2), f(c.speedup, 2), f(c.ours.peakRssMib, 0), f(c.peer.peakRssMib, 0), f(c.rssRatio, 2), pct(c.ours.wer), pct(c.peer.wer), c.ours.settings, c.peer.settings])), "");
+    }
+  }
+  if (r.peersOnly) return out.join("\n");
   out.push("## Architecture workloads (random weights at the released dims; both engines)", "");
   const rows: (string | number)[][] = [];
   for (const a of r.architecture) {

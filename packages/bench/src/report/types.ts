@@ -9,6 +9,7 @@ import type { StreamingResult } from "../workloads/streaming.js";
 import type { LongFileResult } from "../workloads/long-file.js";
 import type { LargeModelResult } from "../workloads/large-model.js";
 import type { DecodingResult } from "../workloads/decoding.js";
+import type { PeerComparison } from "../workloads/whisper-cpp-peer.js";
 
 /** Where and on what a report was made. */
 export interface Environment {
@@ -92,6 +93,10 @@ export interface BenchReport {
   diarization?: DiarizationResult[];
   /** `--large`: large-v3 / large-v3-turbo dims on both engines. */
   largeModels?: LargeModelResult[];
+  /** `--peers`: our CLI against whisper.cpp's, whole processes in paired alternation. */
+  peers?: PeerComparison;
+  /** `--peers-only`: only the peer comparison ran (the gate then compares only its figures). */
+  peersOnly?: boolean;
   /** Greedy vs beam-5 throughput of the ASR stage (absent in reports before it existed). */
   decoding?: DecodingResult[];
   wer: WerSplit[];

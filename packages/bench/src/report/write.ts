@@ -9,7 +9,7 @@ import type { BenchReport } from "./types.js";
 
 /** The directory name of a report: `<YYYY-MM-DD>-<machine>`. */
 export function reportDirName(r: BenchReport): string {
-  return `${r.date.slice(0, 10)}-${r.environment.machine}`;
+  return `${r.date.slice(0, 10)}-${r.environment.machine}${r.peersOnly ? "-peers" : ""}`;
 }
 
 /**

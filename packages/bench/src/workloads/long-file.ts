@@ -7,6 +7,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadAudio } from "@whisperx-mlx/core";
 import { runMeasuredChild } from "./measured-child.js";
+import { toPcm16, wavHeader } from "../wav-file.js";
 import type { PipelineModels } from "./pipeline.js";
 
 /** What one long-file run measured. */
@@ -24,21 +25,8 @@ export interface LongFileResult {
 export async function writeLoopedWav(source: string, seconds: number, dest: string): Promise<void> {
   const audio = await loadAudio(source);
   const total = seconds * 16000;
-  const header = Buffer.alloc(44);
-  header.write("RIFF", 0);
-  header.writeUInt32LE(36 + total * 2, 4);
-  header.write("WAVEfmt ", 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write("data", 36);
-  header.writeUInt32LE(total * 2, 40);
-  const pcm = Buffer.alloc(audio.length * 2);
-  audio.forEach((v, i) => pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32768))), i * 2));
+  const header = wavHeader(total);
+  const pcm = toPcm16(audio);
   const fd = openSync(dest, "w");
   try {
     writeSync(fd, header);

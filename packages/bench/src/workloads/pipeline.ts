@@ -104,19 +104,26 @@ export class PipelineRunner {
 
 /** Concatenates files (with 0.5 s of silence between them) until at least `minSeconds` of audio. */
 export async function concatenateAudio(files: string[], minSeconds: number): Promise<Float32Array> {
+  return (await concatenateClips(files, minSeconds)).audio;
+}
+
+/** `concatenateAudio`, also giving which file (index into `files`) each part was, in order. */
+export async function concatenateClips(files: string[], minSeconds: number): Promise<{ audio: Float32Array; order: number[] }> {
   const clips = await Promise.all(files.map((f) => loadAudio(f)));
   const gap = 8000;
   const parts: Float32Array[] = [];
+  const order: number[] = [];
   let n = 0;
   for (let i = 0; n < minSeconds * 16000; i = (i + 1) % clips.length) {
     parts.push(clips[i], new Float32Array(gap));
+    order.push(i);
     n += clips[i].length + gap;
   }
-  const out = new Float32Array(n);
+  const audio = new Float32Array(n);
   let o = 0;
   for (const p of parts) {
-    out.set(p, o);
+    audio.set(p, o);
     o += p.length;
   }
-  return out;
+  return { audio, order };
 }
