@@ -3,7 +3,7 @@
  * path (VAD → batched ASR → alignment), byte for byte, in a handful of calls.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +42,39 @@ describe("whisperx-mlx public API", () => {
     expect(done[done.length - 1]).toBe(1);
     expect(done.length).toBe(result.segments.length + 1);
     expect(aligned.word_segments.length).toBeGreaterThan(300);
+    await model.close();
+  });
+
+  it("batches the chunks of many short files together: every file's result as alone, failures in place, progress per batch", async () => {
+    const model = await loadModel(DEMO_MODEL, { language: "en", asrOptions: { beamSize: 1 } });
+    const dir = mkdtempSync(join(tmpdir(), "api-files-"));
+    const broken = join(dir, "broken.wav");
+    writeFileSync(broken, "RIFF not really");
+    const clips = ["eval_000", "eval_001", "eval_002", "eval_003", "eval_004", "eval_005", "eval_006", "eval_007", "eval_008", "eval_009", "eval_010"].map((id) => `${SYNTH}/audio/${id}.wav`);
+    const files = [...clips.slice(0, 4), broken, ...clips.slice(4)];
+    const collect = async (crossFileBatches: boolean) => {
+      const stages: string[] = [];
+      const out = [];
+      for await (const item of model.transcribeFiles(files, { crossFileBatches, onProgress: (p) => p.stage === "transcribe" && stages.push(`${p.done}/${p.total}`) })) out.push(item);
+      return { out, stages };
+    };
+    const alone = await collect(false);
+    const together = await collect(true);
+    expect(together.out.map((i) => i.file)).toEqual(files);
+    expect(together.out[4].ok).toBe(false);
+    for (const [k, item] of together.out.entries()) {
+      const a = alone.out[k];
+      if (!item.ok || !a.ok) {
+        expect([item.ok, a.ok, k]).toEqual([false, false, 4]);
+        if (!item.ok) expect(item.error.message).toMatch(/^\S*broken\.wav: /);
+        continue;
+      }
+      expect(item.result).toEqual(a.result);
+      expect(item.seconds).toBeGreaterThan(0);
+    }
+    // Eleven one-chunk clips: one batch of 8 (gathered across 9 files, the broken one among them), then one of 3.
+    expect(together.stages).toEqual(["8/8", "3/3"]);
+    expect(alone.stages).toHaveLength(11);
     await model.close();
   });
 });

@@ -8,7 +8,7 @@ import { openAudioSamples } from "../audio/load-audio.js";
 import { SAMPLE_RATE } from "../audio/constants.js";
 import type { WhisperBackend } from "../transcribe/backend.js";
 import { transcribe as transcribeSequential } from "../transcribe/transcribe.js";
-import { transcribeChunks } from "../transcribe/transcribe-chunks.js";
+import { transcribeChunkSets, transcribeChunks, type ChunkTranscribeOptions } from "../transcribe/transcribe-chunks.js";
 import { detectLanguage, type LanguageDetection } from "../transcribe/language.js";
 import { seededRandom } from "../decoding/sampling.js";
 import type { SearchOptions } from "../decoding/search-options.js";
@@ -202,10 +202,15 @@ export class AsrPipeline {
       const detection = await this.detectLanguage(audio);
       return { segments: [], language: detection.language, language_probs: detection.probabilities };
     }
+    return batchedResult(await transcribeChunks(this.backend, audio, chunks, this.chunkOptions(options)));
+  }
+
+  /** The batched path's decoding options for one call. */
+  private chunkOptions(options: TranscribeCallOptions): ChunkTranscribeOptions {
     const asr = this.asrOptions;
-    const r = await transcribeChunks(this.backend, audio, chunks, {
+    return {
       ...this.search(),
-      language,
+      language: options.language ?? this.config.language,
       task: options.task ?? this.config.task,
       // WhisperX decodes each chunk once, at the first temperature.
       temperature: asr.temperatures[0],
@@ -217,9 +222,7 @@ export class AsrPipeline {
       prefix: asr.prefix,
       hotwords: asr.hotwords,
       onProgress: options.onProgress && ((done, total) => options.onProgress?.(progressOf("transcribe", done, total))),
-    });
-    // WhisperX's batched segments: text, start, end, avg_logprob.
-    return { segments: r.segments.map((s) => ({ text: s.text, start: s.start, end: s.end, avg_logprob: s.avg_logprob })), language: r.language, ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
+    };
   }
 
   /** The spoken language of the first 30 s of `audio`, with every language's probability. */
@@ -234,32 +237,86 @@ export class AsrPipeline {
   }
 
   /**
-   * Transcribes files one after another, decoding (and segmenting) the next file in a worker
-   * thread while the current one is transcribed and while the caller handles its result. A file
-   * that fails is reported as `ok: false` and the others go on.
+   * Transcribes files in order, decoding (and segmenting) the next file in a worker thread while
+   * the current one is transcribed and while the caller handles its result. On the VAD path,
+   * consecutive files are gathered until their chunks fill a batch and decoded together
+   * (`crossFileBatches`, default on), so 30 short clips cost a few full batches instead of 30
+   * batches of one; each file's result is the same as alone, and its `seconds` is its VAD time
+   * plus its share (by chunks) of the group's decoding time. A file that fails is reported as
+   * `ok: false` and the others go on.
    */
-  async *transcribeFiles(files: readonly string[], options: TranscribeCallOptions & { prefetch?: boolean } = {}): AsyncGenerator<FileTranscription> {
+  async *transcribeFiles(files: readonly string[], options: TranscribeCallOptions & { prefetch?: boolean; crossFileBatches?: boolean } = {}): AsyncGenerator<FileTranscription> {
     const chunkSize = options.chunkSize ?? this.vadOptions.chunkSize;
     const prefetch = options.prefetch ?? true;
-    let next: PreparedAudio | undefined = files.length ? this.prepareFile(files[0], chunkSize) : undefined;
-    for (let i = 0; i < files.length; i++) {
-      const job = next as PreparedAudio;
-      if (prefetch) next = i + 1 < files.length ? this.prepareFile(files[i + 1], chunkSize) : undefined;
-      const file = files[i];
-      let item: FileTranscription;
-      try {
-        const input = await job.prepared;
-        const t0 = performance.now();
-        const warnings: string[] = [];
-        const result = await this.transcribePrepared(input, { ...options, onWarning: (w) => warnings.push(w) });
-        item = { file, ok: true, audio: input.audio, result, seconds: (performance.now() - t0) / 1000, warnings };
-      } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
-        // Every failure names its file (audio errors already do).
-        item = { file, ok: false, error: error.message.startsWith(file) ? error : new Error(`${file}: ${error.message}`, { cause: error }) };
+    const batchSize = options.batchSize ?? 8;
+    const grouped = this.vadMethod !== "none" && (options.crossFileBatches ?? true);
+    let next: PreparedAudio | undefined;
+    const failed = (file: string, e: unknown): FileTranscription => {
+      const error = e instanceof Error ? e : new Error(String(e));
+      // Every failure names its file (audio errors already do).
+      return { file, ok: false, error: error.message.startsWith(file) ? error : new Error(`${file}: ${error.message}`, { cause: error }) };
+    };
+    let i = 0;
+    while (i < files.length) {
+      const group: { file: string; audio: AudioSamples; chunks: VadChunk[]; seconds: number; warnings: string[] }[] = [];
+      const items: (FileTranscription | number)[] = [];
+      let chunkCount = 0;
+      do {
+        // Without prefetch a file is prepared only when reached.
+        const job = next ?? this.prepareFile(files[i], chunkSize);
+        next = prefetch && i + 1 < files.length ? this.prepareFile(files[i + 1], chunkSize) : undefined;
+        const file = files[i++];
+        try {
+          const input = await job.prepared;
+          if (!grouped) {
+            const t0 = performance.now();
+            const warnings: string[] = [];
+            const result = await this.transcribePrepared(input, { ...options, onWarning: (w) => warnings.push(w) });
+            items.push({ file, ok: true, audio: input.audio, result, seconds: (performance.now() - t0) / 1000, warnings });
+          } else {
+            const t0 = performance.now();
+            options.onProgress?.(progressOf("vad", 0, 1));
+            const { audio, chunks } = await this.chunksOf(input, chunkSize);
+            options.onProgress?.(progressOf("vad", 1, 1));
+            items.push(group.length);
+            group.push({ file, audio, chunks, seconds: (performance.now() - t0) / 1000, warnings: chunks.length ? [] : ["no active speech found"] });
+            chunkCount += chunks.length;
+          }
+        } catch (e) {
+          items.push(failed(file, e));
+        }
+      } while (grouped && chunkCount < batchSize && i < files.length);
+      let results: TranscriptionResult[] | Error = [];
+      const t0 = performance.now();
+      if (group.length) {
+        try {
+          results = (await transcribeChunkSets(this.backend, group, this.chunkOptions(options))).map(batchedResult);
+          // A file without speech and without a given language still reports its detected language.
+          if ((options.language ?? this.config.language) === undefined) {
+            for (const [k, g] of group.entries()) {
+              if (g.chunks.length) continue;
+              const d = await this.detectLanguage(g.audio);
+              results[k] = { segments: [], language: d.language, language_probs: d.probabilities };
+            }
+          }
+        } catch (e) {
+          results = e instanceof Error ? e : new Error(String(e));
+        }
       }
-      yield item;
-      if (!prefetch) next = i + 1 < files.length ? this.prepareFile(files[i + 1], chunkSize) : undefined;
+      const decodeSeconds = (performance.now() - t0) / 1000;
+      for (const item of items) {
+        if (typeof item !== "number") {
+          yield item;
+          continue;
+        }
+        const g = group[item];
+        if (results instanceof Error) {
+          yield failed(g.file, results);
+          continue;
+        }
+        const share = chunkCount ? g.chunks.length / chunkCount : 1 / group.length;
+        yield { file: g.file, ok: true, audio: g.audio, result: results[item], seconds: g.seconds + share * decodeSeconds, warnings: g.warnings };
+      }
     }
   }
 
@@ -269,4 +326,9 @@ export class AsrPipeline {
     this.vadService = undefined;
     await w?.close();
   }
+}
+
+/** WhisperX's batched segments: text, start, end, avg_logprob (tokens are not part of its output). */
+function batchedResult(r: TranscriptionResult): TranscriptionResult {
+  return { segments: r.segments.map((s) => ({ text: s.text, start: s.start, end: s.end, avg_logprob: s.avg_logprob })), language: r.language, ...(r.language_probs ? { language_probs: r.language_probs } : {}) };
 }

@@ -15,6 +15,10 @@ interface Encoding {
   bpe: Tiktoken;
   nRanks: number;
   special: Record<string, number>;
+  /** Special-token text by id, for decoding. */
+  specialText: Map<number, string>;
+  /** Matches any special token's text (encode refuses such text, as tiktoken does). */
+  specialPattern: RegExp;
   emptyRanks: Set<number>;
   /** `numeralSymbolTokens`, computed on first use. */
   numerals?: number[];
@@ -61,8 +65,13 @@ function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Enco
   ];
   const special: Record<string, number> = {};
   specials.forEach((s, i) => (special[s] = nRanks + i));
-  const bpe = new Tiktoken({ pat_str: PAT_STR, special_tokens: special, bpe_ranks: bpeRanks.join("\n") });
-  const enc: Encoding = { bpe, nRanks, special, emptyRanks };
+  // js-tiktoken gets no special tokens: its encode() rebuilds a regex over all of them on every
+  // call (1600 here: 300 ms of start-up for the suppress lists). We refuse special text with one
+  // regex built here and decode specials ourselves.
+  const bpe = new Tiktoken({ pat_str: PAT_STR, special_tokens: {}, bpe_ranks: bpeRanks.join("\n") });
+  const specialText = new Map(Object.entries(special).map(([text, id]) => [id, text]));
+  const specialPattern = new RegExp(specials.map((x) => x.replace(/[\\^$*+?.()|[\]{}]/g, "\\$&")).join("|"));
+  const enc: Encoding = { bpe, nRanks, special, specialText, specialPattern, emptyRanks };
   encodingCache.set(key, enc);
   return enc;
 }
@@ -132,17 +141,36 @@ export class WhisperTokenizer {
 
   /** BPE-encodes ordinary text (special-token text is refused, as in tiktoken). */
   encode(text: string): number[] {
-    return this.bpe.encode(text, [], "all");
+    const special = this.encoding.specialPattern.exec(text);
+    if (special) throw new Error(`The text contains a special token that is not allowed: ${special[0]}`);
+    return this.bpe.encode(text, [], []);
   }
 
   /** Decodes text tokens; timestamp tokens are dropped (invalid UTF-8 becomes U+FFFD). */
   decode(tokens: readonly number[]): string {
-    return this.bpe.decode(tokens.filter((t) => t < this.timestampBegin && !this.emptyRanks.has(t)));
+    return this.decodeAll(tokens.filter((t) => t < this.timestampBegin));
   }
 
   /** Decodes including timestamps as `<|1.08|>` (openai-whisper `decode_with_timestamps`). */
   decodeWithTimestamps(tokens: readonly number[]): string {
-    return this.bpe.decode(tokens.filter((t) => !this.emptyRanks.has(t)));
+    return this.decodeAll(tokens);
+  }
+
+  /** Text tokens through the BPE in runs, special tokens as their text (ASCII, so runs decode as a whole would). */
+  private decodeAll(tokens: readonly number[]): string {
+    let out = "";
+    let run: number[] = [];
+    for (const t of tokens) {
+      const special = this.encoding.specialText.get(t);
+      if (special === undefined) {
+        if (!this.emptyRanks.has(t)) run.push(t);
+        continue;
+      }
+      if (run.length) out += this.bpe.decode(run);
+      run = [];
+      out += special;
+    }
+    return run.length ? out + this.bpe.decode(run) : out;
   }
 
   /** The language token id for a code such as `en`. */

@@ -1,0 +1,10 @@
+import { readFileSync } from "node:fs";
+const rss = (what) => { const s = readFileSync("/proc/self/status", "utf8"); console.log(what.padEnd(28), "RSS", /VmRSS:\s+(\d+)/.exec(s)[1] / 1024 | 0, "MiB  HWM", /VmHWM:\s+(\d+)/.exec(s)[1] / 1024 | 0); };
+rss("start");
+await import("@whisperx-mlx/onnx"); rss("onnx pkg imported");
+const { loadModel } = await import("./dist/index.js"); rss("whisperx-mlx imported");
+const p = await loadModel("synth-whisper-256", { language: "en", asrOptions: { beamSize: 1 } }); rss("model loaded");
+const A = "/work/shared/fixtures/synth-whisper-256/audio";
+for await (const r of p.transcribeFiles([`${A}/eval_003.wav`], {})) rss("3s clip transcribed");
+for await (const r of p.transcribeFiles([`${A}/longform_000.wav`], {})) rss("longform transcribed");
+await p.close(); rss("closed");
