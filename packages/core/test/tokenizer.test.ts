@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { WhisperTokenizer } from "../src/index.js";
+import { Tiktoken } from "js-tiktoken/lite";
+import { tiktokenPath, WhisperTokenizer } from "../src/index.js";
 import { LANGUAGE_NAMES, toLanguageCode } from "../src/index.js";
 import { SYNTH } from "./shared.js";
 
@@ -42,6 +43,23 @@ describe("WhisperTokenizer", () => {
     expect(ns).toContain(tok.encode(" -")[0]);
     expect(ns).toContain(tok.encode("(")[0]);
     expect(ns).not.toContain(tok.encode(" the")[0]);
+    // The stored lists (non-speech-tokens.ts) are what the BPE gives, for both vocabularies.
+    expect(ns).toEqual(tok.computeNonSpeechTokens());
+    const gpt2 = WhisperTokenizer.forModel(51864);
+    expect(gpt2.nonSpeechTokens).toEqual(gpt2.computeNonSpeechTokens());
+    expect(WhisperTokenizer.forModel(51866).nonSpeechTokens).toEqual(ns);
+  });
+  it("encodes every single ASCII character as the BPE does (the no-encoder path)", () => {
+    const lines = readFileSync(tiktokenPath("multilingual"), "utf8").split("\n").filter((l) => l && !l.startsWith("= "));
+    const bpe = new Tiktoken({ pat_str: "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", special_tokens: {}, bpe_ranks: lines.map((l) => `! ${l.split(" ")[1]} ${l.split(" ")[0]}`).join("\n") });
+    for (let c = 0; c < 128; c++) expect(tok.encode(String.fromCharCode(c)), `char ${c}`).toEqual(bpe.encode(String.fromCharCode(c), [], []));
+  });
+  it("decodes invalid UTF-8 as U+FFFD and special tokens as their text, as tiktoken does", () => {
+    const [smiley] = [tok.encode("😀")];
+    expect(smiley.length).toBeGreaterThan(1);
+    expect(tok.decode(smiley.slice(0, 1))).toBe("\ufffd");
+    expect(tok.decodeWithTimestamps([tok.sot, ...tok.encode(" hi"), tok.timestampBegin + 50])).toBe("<|startoftranscript|> hi<|1.00|>");
+    expect(tok.decode([...smiley.slice(0, 1), tok.eot, ...tok.encode("a")])).toBe("\ufffd<|endoftext|>a");
   });
   it("gives English-only models the start sequence <|startoftranscript|> alone, as openai-whisper does", () => {
     const en = WhisperTokenizer.forModel(51864, { language: "en" });

@@ -7,12 +7,21 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Tiktoken } from "js-tiktoken/lite";
 import { LANGUAGE_CODES } from "./languages.js";
+import { NON_SPEECH_TOKENS } from "./non-speech-tokens.js";
+
+const utf8 = new TextDecoder("utf-8");
 
 const PAT_STR = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
 /** A loaded encoding, shared by every tokenizer over it. */
 interface Encoding {
-  bpe: Tiktoken;
+  name: "multilingual" | "gpt2";
+  /** The BPE encoder, built on the first `encode` (~120 ms for 50 k ranks; decoding does not need it). */
+  bpe?: Tiktoken;
+  /** js-tiktoken's rank lines, kept until the encoder is built. */
+  bpeRanks: string;
+  /** Each rank's bytes (empty for the empty-string rank), for decoding. */
+  rankBytes: Uint8Array[];
   nRanks: number;
   special: Record<string, number>;
   /** Special-token text by id, for decoding. */
@@ -20,6 +29,8 @@ interface Encoding {
   /** Matches any special token's text (encode refuses such text, as tiktoken does). */
   specialPattern: RegExp;
   emptyRanks: Set<number>;
+  /** Rank of each single byte, found on first use. */
+  byteRanks?: number[];
   /** `numeralSymbolTokens`, computed on first use. */
   numerals?: number[];
 }
@@ -45,9 +56,12 @@ function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Enco
   // it keeps its rank but cannot be given to js-tiktoken.
   const emptyRanks = new Set<number>();
   const bpeRanks: string[] = [];
+  const rankBytes: Uint8Array[] = [];
   for (const l of lines) {
     const [tok, rank] = l.split(" ");
-    if (tok === "=" || tok === "") emptyRanks.add(Number(rank));
+    const r = Number(rank);
+    rankBytes[r] = tok === "=" || tok === "" ? new Uint8Array(0) : Buffer.from(tok, "base64");
+    if (tok === "=" || tok === "") emptyRanks.add(r);
     else bpeRanks.push(`! ${rank} ${tok}`);
   }
   const nRanks = lines.length;
@@ -65,13 +79,9 @@ function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Enco
   ];
   const special: Record<string, number> = {};
   specials.forEach((s, i) => (special[s] = nRanks + i));
-  // js-tiktoken gets no special tokens: its encode() rebuilds a regex over all of them on every
-  // call (1600 here: 300 ms of start-up for the suppress lists). We refuse special text with one
-  // regex built here and decode specials ourselves.
-  const bpe = new Tiktoken({ pat_str: PAT_STR, special_tokens: {}, bpe_ranks: bpeRanks.join("\n") });
   const specialText = new Map(Object.entries(special).map(([text, id]) => [id, text]));
   const specialPattern = new RegExp(specials.map((x) => x.replace(/[\\^$*+?.()|[\]{}]/g, "\\$&")).join("|"));
-  const enc: Encoding = { bpe, nRanks, special, specialText, specialPattern, emptyRanks };
+  const enc: Encoding = { name, bpeRanks: bpeRanks.join("\n"), rankBytes, nRanks, special, specialText, specialPattern, emptyRanks };
   encodingCache.set(key, enc);
   return enc;
 }
@@ -101,7 +111,6 @@ export class WhisperTokenizer {
   /** The task of the start sequence; undefined for English-only models. */
   readonly task?: "transcribe" | "translate";
   private readonly encoding: Encoding;
-  private readonly bpe: Tiktoken;
   private readonly emptyRanks: Set<number>;
   private readonly special: Record<string, number>;
   private readonly numLanguages: number;
@@ -110,7 +119,6 @@ export class WhisperTokenizer {
     this.numLanguages = options.numLanguages ?? 99;
     const enc = loadEncoding(options.multilingual ? "multilingual" : "gpt2", this.numLanguages);
     this.encoding = enc;
-    this.bpe = enc.bpe;
     this.emptyRanks = enc.emptyRanks;
     this.special = enc.special;
     // openai-whisper's get_tokenizer: English-only models have neither language nor task tokens in their start sequence.
@@ -143,7 +151,13 @@ export class WhisperTokenizer {
   encode(text: string): number[] {
     const special = this.encoding.specialPattern.exec(text);
     if (special) throw new Error(`The text contains a special token that is not allowed: ${special[0]}`);
-    return this.bpe.encode(text, [], []);
+    // One ASCII character is one pre-token and one byte, so its rank (" " for suppress_blank on every call; no encoder build).
+    if (text.length === 1 && text.charCodeAt(0) < 128) return [this.byteRank(text.charCodeAt(0))];
+    // js-tiktoken gets no special tokens: its encode() rebuilds a regex over all of them on every
+    // call (1600 here: 180 ms of start-up for the suppress lists). Special text is refused above.
+    const enc = this.encoding;
+    enc.bpe ??= new Tiktoken({ pat_str: PAT_STR, special_tokens: {}, bpe_ranks: enc.bpeRanks });
+    return enc.bpe.encode(text, [], []);
   }
 
   /** Decodes text tokens; timestamp tokens are dropped (invalid UTF-8 becomes U+FFFD). */
@@ -156,21 +170,27 @@ export class WhisperTokenizer {
     return this.decodeAll(tokens);
   }
 
-  /** Text tokens through the BPE in runs, special tokens as their text (ASCII, so runs decode as a whole would). */
+  /** The rank of a single byte (every byte-level BPE vocabulary has one). */
+  private byteRank(byte: number): number {
+    const enc = this.encoding;
+    if (!enc.byteRanks) {
+      enc.byteRanks = new Array<number>(256).fill(-1);
+      enc.rankBytes.forEach((b, rank) => {
+        if (b.length === 1 && enc.byteRanks && enc.byteRanks[b[0]] < 0) enc.byteRanks[b[0]] = rank;
+      });
+    }
+    return enc.byteRanks[byte];
+  }
+
+  /** Each token's bytes (special tokens as their text), decoded as UTF-8 with U+FFFD for invalid sequences, as tiktoken does. */
   private decodeAll(tokens: readonly number[]): string {
-    let out = "";
-    let run: number[] = [];
+    const parts: Uint8Array[] = [];
     for (const t of tokens) {
       const special = this.encoding.specialText.get(t);
-      if (special === undefined) {
-        if (!this.emptyRanks.has(t)) run.push(t);
-        continue;
-      }
-      if (run.length) out += this.bpe.decode(run);
-      run = [];
-      out += special;
+      const bytes = special !== undefined ? Buffer.from(special, "utf8") : this.encoding.rankBytes[t];
+      if (bytes) parts.push(bytes);
     }
-    return run.length ? out + this.bpe.decode(run) : out;
+    return utf8.decode(Buffer.concat(parts));
   }
 
   /** The language token id for a code such as `en`. */
@@ -208,7 +228,7 @@ export class WhisperTokenizer {
       const out: number[] = [];
       for (let t = 0; t < this.eot; t++) {
         if (this.emptyRanks.has(t)) continue;
-        const text = this.bpe.decode([t]);
+        const text = this.decodeAll([t]);
         if (/[0-9%$£]/.test(text.startsWith(" ") ? text.slice(1) : text)) out.push(t);
       }
       this.encoding.numerals = out;
@@ -273,6 +293,12 @@ export class WhisperTokenizer {
    * non-speech annotations (openai-whisper's `non_speech_tokens`).
    */
   get nonSpeechTokens(): number[] {
+    // BPE ranks only, so the same for every language count of a vocabulary.
+    return [...NON_SPEECH_TOKENS[this.encoding.name]];
+  }
+
+  /** `nonSpeechTokens` computed through the BPE encoder (what `NON_SPEECH_TOKENS` holds). */
+  computeNonSpeechTokens(): number[] {
     const symbols = [..."\"#()*+/:;<=>@[\\]^_`{|}~「」『』"];
     symbols.push(..."<< >> <<< >>> -- --- -( -[ (' (\" (( )) ((( ))) [[ ]] {{ }} ♪♪ ♪♪♪".split(" "));
     const misc = new Set([..."♩♪♫♬♭♮♯"]);
