@@ -2,7 +2,7 @@
  * Sequential transcription on the ONNX backend (graphs built from the bundled MLX model through
  * the graph cache) against openai-whisper's transcripts of all 37 visible clips.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +33,12 @@ describe("transcribe on ONNX Runtime", () => {
     expect(built[0]).toMatch(/building ONNX graphs .* \(once\)/);
     await OnnxWhisperBackend.load(model, { onBuild: (m) => built.push(m) });
     expect(built).toHaveLength(1);
+    // The weights sit in external data files (mapped, not parsed), so a graph cached inline is stale.
+    const cached = join(model, ".onnx-cache", readdirSync(join(model, ".onnx-cache")).find((d) => d !== "source.json")!);
+    expect(readdirSync(cached).sort()).toEqual(["decoder.onnx", "decoder.onnx.data", "encoder.onnx", "encoder.onnx.data", "mel.onnx", "onnx.json"]);
+    rmSync(join(cached, "decoder.onnx.data"));
+    await OnnxWhisperBackend.load(model, { onBuild: (m) => built.push(m) });
+    expect(built).toHaveLength(2);
   });
 
   it("remembers the weights' hash under their size, mtime and inode, and hashes a rewritten file again", () => {
