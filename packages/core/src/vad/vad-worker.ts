@@ -8,7 +8,7 @@ import { parentPort } from "node:worker_threads";
 import { Pcm16Audio, type AudioSamples } from "../audio/audio-samples.js";
 import { openAudioSamples } from "../audio/load-audio.js";
 import { WavFileAudio } from "../audio/wav-file-audio.js";
-import { SileroVadOnnx } from "./silero-onnx.js";
+import type { SileroVadOnnx } from "./silero-onnx.js";
 import { getSpeechTimestamps, type SpeechTimestamp, type SpeechTimestampOptions } from "./speech-timestamps.js";
 import type { VadRequest, VadResponse } from "./vad-service.js";
 
@@ -21,7 +21,9 @@ async function handle(req: VadRequest): Promise<VadResponse> {
     const key = req.modelPath ?? "";
     let model = models.get(key);
     if (!model) {
-      model = SileroVadOnnx.load(req.modelPath);
+      // Imported on first use: a worker that only opens files (the engines' own Silero does the
+      // detection) then never loads onnxruntime-node, ~15 MB and its start-up.
+      model = import("./silero-onnx.js").then(({ SileroVadOnnx }) => SileroVadOnnx.load(req.modelPath));
       models.set(key, model);
     }
     const probs = await (await model).speechProbabilities(audio, 16000);
