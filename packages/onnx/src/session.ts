@@ -68,8 +68,11 @@ export async function openSession(source: string | Uint8Array, contract: GraphCo
   return session;
 }
 
-/** Runs a session (all outputs, or only `fetches`), turning ORT failures into one-line errors naming the graph. */
-export async function runSession(session: ort.InferenceSession, name: string, feeds: Record<string, ort.Tensor>, fetches?: string[]): Promise<ort.InferenceSession.ReturnType> {
+/**
+ * Runs a session (all outputs; only the `fetches` named; or those given as tensors, which ORT
+ * writes into), turning ORT failures into one-line errors naming the graph.
+ */
+export async function runSession(session: ort.InferenceSession, name: string, feeds: Record<string, ort.Tensor>, fetches?: string[] | Record<string, ort.Tensor>): Promise<ort.InferenceSession.ReturnType> {
   try {
     return await (fetches ? session.run(feeds, fetches) : session.run(feeds));
   } catch (e) {
