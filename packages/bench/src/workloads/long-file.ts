@@ -6,7 +6,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadAudio } from "@whisperx-mlx/core";
-import { runMeasuredChild } from "./measured-child.js";
+import { runMeasuredChild, userEnvironment } from "./measured-child.js";
 import { toPcm16, wavHeader } from "../wav-file.js";
 import type { PipelineModels } from "./pipeline.js";
 
@@ -39,10 +39,6 @@ export async function writeLoopedWav(source: string, seconds: number, dest: stri
 /** Runs the pipeline over `file` in a child process and returns its peak RSS and output size. */
 export async function runLongFile(models: PipelineModels, engine: "mlx" | "onnx", file: string, audioSeconds: number): Promise<LongFileResult> {
   const child = fileURLToPath(new URL("./long-file-child.js", import.meta.url));
-  // As the CLI runs it: glibc's MLX tunables (which `bench` itself was relaunched with) only for
-  // MLX; they keep freed memory, and took an ONNX run of this file from ~0.9 to 2.9 GiB.
-  const env = { ...process.env };
-  if (engine === "onnx") delete env.GLIBC_TUNABLES;
-  const { result, seconds, peakRssMib } = await runMeasuredChild<{ peakRssMib: number; segments: number; words: number }>(child, [models.whisper, models.align, engine, file], `long-file run (${engine})`, env);
+  const { result, seconds, peakRssMib } = await runMeasuredChild<{ peakRssMib: number; segments: number; words: number }>(child, [models.whisper, models.align, engine, file], `long-file run (${engine})`, userEnvironment(engine));
   return { engine, audioSeconds, peakRssMib, seconds, segments: result.segments, words: result.words };
 }

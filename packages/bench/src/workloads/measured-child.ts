@@ -25,6 +25,17 @@ export function ownPeakRssMib(): number {
 }
 
 /**
+ * The environment a user's process would have for `engine`: `bench` itself runs relaunched with
+ * glibc's MLX malloc tunables, which keep freed memory and so belong to MLX runs only (they took
+ * an ONNX run of the 2-hour file from ~0.9 to 2.9 GiB).
+ */
+export function userEnvironment(engine: "mlx" | "onnx"): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (engine === "onnx") delete env.GLIBC_TUNABLES;
+  return env;
+}
+
+/**
  * Runs `node <script> ...args` and resolves with its last stdout line parsed as JSON, the wall
  * time, and the peak RSS (the larger of the polled one and the `peakRssMib` the child reports).
  */

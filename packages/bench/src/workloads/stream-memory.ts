@@ -4,7 +4,7 @@
  * a full GC must not grow from the first sample (5 minutes in) to the end by more than 50 MB.
  */
 import { fileURLToPath } from "node:url";
-import { runMeasuredChild } from "./measured-child.js";
+import { runMeasuredChild, userEnvironment } from "./measured-child.js";
 
 /** What the child measures. */
 export interface StreamMemoryChildResult {
@@ -35,9 +35,7 @@ export function streamMemoryPlan(minutes: number): { minutes: number; minChunkSi
 /** Streams `minutes` of the fixture clips in a child process and returns its buffer and RSS figures. */
 export async function runStreamMemory(whisper: string, engine: "mlx" | "onnx", audioDir: string, minutes = 60): Promise<StreamMemoryResult> {
   const child = fileURLToPath(new URL("./stream-memory-child.js", import.meta.url));
-  const env = { ...process.env };
-  if (engine === "onnx") delete env.GLIBC_TUNABLES;
-  const { result, seconds, peakRssMib } = await runMeasuredChild<StreamMemoryChildResult>(child, [whisper, engine, audioDir, String(minutes)], `stream memory run (${engine})`, env);
+  const { result, seconds, peakRssMib } = await runMeasuredChild<StreamMemoryChildResult>(child, [whisper, engine, audioDir, String(minutes)], `stream memory run (${engine})`, userEnvironment(engine));
   const first = result.rss[0]?.rssMib ?? Number.NaN;
   const last = result.rss.at(-1)?.rssMib ?? Number.NaN;
   return { ...result, peakRssMib, engine, minutes, minChunkSize: streamMemoryPlan(minutes).minChunkSize, seconds, rssGrowthMib: last - first };

@@ -15,6 +15,7 @@ import { summarize } from "../stats.js";
 import { gnuTimeAvailable, runTimed, type TimedRun } from "../timed-process.js";
 import { wordErrorRate } from "../wer.js";
 import { writeWav } from "../wav-file.js";
+import { userEnvironment } from "./measured-child.js";
 import { concatenateClips, type PipelineModels } from "./pipeline.js";
 
 /** One side of a case: medians over the paired rounds. */
@@ -103,9 +104,8 @@ export async function runWhisperCppComparison(o: PeerOptions): Promise<PeerCompa
     }
     const cases = await caseSpecs(o.fixtureDir, work);
     const threads = String(Math.min(2, availableParallelism()));
-    // As a user runs it: without the MLX malloc tunables `bench` was relaunched with.
-    const env = { ...process.env };
-    delete env.GLIBC_TUNABLES;
+    // As a user runs our CLI off Apple Silicon: ONNX Runtime, so without the MLX malloc tunables.
+    const env = userEnvironment("onnx");
     const results: PeerCaseResult[] = [];
     // One untimed run of each model variant first: the page cache and our ONNX graph cache.
     o.onProgress?.("peers: warm-up");
