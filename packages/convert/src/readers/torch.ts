@@ -3,10 +3,15 @@
  * into host tensors, through the allow-listed pickle reader. Nothing in the file is executed.
  */
 import { readFileSync } from "node:fs";
-import { unzipSync } from "fflate";
+import { createRequire } from "node:module";
 import { ConvertError } from "../errors.js";
 import { DTYPE_SIZE, numel, type DType, type HostTensor } from "../tensor.js";
 import { PickleError, PickleGlobal, readPickle, type PickleCall, type PickleValue } from "./pickle.js";
+
+// Loaded on first use: transcribing with an already converted model reads no zip, and every
+// import is paid by every CLI start-up (fflate ~13 ms).
+let fflateModule: typeof import("fflate") | undefined;
+const fflate = () => (fflateModule ??= createRequire(import.meta.url)("fflate") as typeof import("fflate"));
 
 const STORAGE_DTYPES: Record<string, DType> = {
   FloatStorage: "float32", HalfStorage: "float16", BFloat16Storage: "bfloat16", DoubleStorage: "float64",
@@ -128,7 +133,7 @@ export function parseTorchCheckpoint(raw: Uint8Array, file: string, options: Tor
   if (raw.length < 4 || raw[0] !== 0x50 || raw[1] !== 0x4b) throw new ConvertError(file, "not a PyTorch zip checkpoint (wrong magic bytes)");
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(raw);
+    entries = fflate().unzipSync(raw);
   } catch (e) {
     throw new ConvertError(file, `corrupt or truncated zip archive (${(e as Error).message})`);
   }
