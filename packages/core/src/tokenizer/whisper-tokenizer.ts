@@ -18,10 +18,10 @@ interface Encoding {
   name: "multilingual" | "gpt2";
   /** The BPE encoder, built on the first `encode` (~120 ms for 50 k ranks; decoding does not need it). */
   bpe?: Tiktoken;
-  /** js-tiktoken's rank lines, kept until the encoder is built. */
-  bpeRanks: string;
-  /** Each rank's bytes (empty for the empty-string rank), for decoding. */
-  rankBytes: Uint8Array[];
+  /** Each rank's token, base64 as in the file ("=" for the empty string). */
+  base64: string[];
+  /** Each rank's bytes, decoded from `base64` as tokens are first decoded. */
+  rankBytes: (Uint8Array | undefined)[];
   nRanks: number;
   special: Record<string, number>;
   /** Special-token text by id, for decoding. */
@@ -54,15 +54,16 @@ function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Enco
   // js-tiktoken's rank format is "<name> <first rank> <b64 token>…" per line.
   // openai's multilingual file ends with "=" (the empty byte string, which BPE never produces);
   // it keeps its rank but cannot be given to js-tiktoken.
+  // Only split here: bytes are decoded per token on first use, and the BPE ranks are handed to
+  // js-tiktoken on the first encode (decoding 50 k tokens up front cost ~35 ms of start-up).
   const emptyRanks = new Set<number>();
-  const bpeRanks: string[] = [];
-  const rankBytes: Uint8Array[] = [];
+  const base64: string[] = [];
   for (const l of lines) {
-    const [tok, rank] = l.split(" ");
-    const r = Number(rank);
-    rankBytes[r] = tok === "=" || tok === "" ? new Uint8Array(0) : Buffer.from(tok, "base64");
+    const space = l.indexOf(" ");
+    const tok = l.slice(0, space);
+    const r = Number(l.slice(space + 1));
+    base64[r] = tok;
     if (tok === "=" || tok === "") emptyRanks.add(r);
-    else bpeRanks.push(`! ${rank} ${tok}`);
   }
   const nRanks = lines.length;
   const specials = [
@@ -81,7 +82,7 @@ function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Enco
   specials.forEach((s, i) => (special[s] = nRanks + i));
   const specialText = new Map(Object.entries(special).map(([text, id]) => [id, text]));
   const specialPattern = new RegExp(specials.map((x) => x.replace(/[\\^$*+?.()|[\]{}]/g, "\\$&")).join("|"));
-  const enc: Encoding = { name, bpeRanks: bpeRanks.join("\n"), rankBytes, nRanks, special, specialText, specialPattern, emptyRanks };
+  const enc: Encoding = { name, base64, rankBytes: [], nRanks, special, specialText, specialPattern, emptyRanks };
   encodingCache.set(key, enc);
   return enc;
 }
@@ -156,7 +157,7 @@ export class WhisperTokenizer {
     // js-tiktoken gets no special tokens: its encode() rebuilds a regex over all of them on every
     // call (1600 here: 180 ms of start-up for the suppress lists). Special text is refused above.
     const enc = this.encoding;
-    enc.bpe ??= new Tiktoken({ pat_str: PAT_STR, special_tokens: {}, bpe_ranks: enc.bpeRanks });
+    enc.bpe ??= new Tiktoken({ pat_str: PAT_STR, special_tokens: {}, bpe_ranks: enc.base64.flatMap((tok, rank) => (enc.emptyRanks.has(rank) ? [] : [`! ${rank} ${tok}`])).join("\n") });
     return enc.bpe.encode(text, [], []);
   }
 
@@ -175,11 +176,22 @@ export class WhisperTokenizer {
     const enc = this.encoding;
     if (!enc.byteRanks) {
       enc.byteRanks = new Array<number>(256).fill(-1);
-      enc.rankBytes.forEach((b, rank) => {
-        if (b.length === 1 && enc.byteRanks && enc.byteRanks[b[0]] < 0) enc.byteRanks[b[0]] = rank;
+      // One byte is four base64 characters ending in "==".
+      enc.base64.forEach((tok, rank) => {
+        if (tok.length !== 4 || !tok.endsWith("==")) return;
+        const b = this.bytesOf(rank);
+        if (b?.length === 1 && enc.byteRanks && enc.byteRanks[b[0]] < 0) enc.byteRanks[b[0]] = rank;
       });
     }
     return enc.byteRanks[byte];
+  }
+
+  /** A text token's bytes (undefined past the vocabulary, empty for the empty-string rank). */
+  private bytesOf(rank: number): Uint8Array | undefined {
+    const enc = this.encoding;
+    const tok = enc.base64[rank];
+    if (tok === undefined) return undefined;
+    return (enc.rankBytes[rank] ??= enc.emptyRanks.has(rank) ? new Uint8Array(0) : Buffer.from(tok, "base64"));
   }
 
   /** Each token's bytes (special tokens as their text), decoded as UTF-8 with U+FFFD for invalid sequences, as tiktoken does. */
@@ -187,7 +199,7 @@ export class WhisperTokenizer {
     const parts: Uint8Array[] = [];
     for (const t of tokens) {
       const special = this.encoding.specialText.get(t);
-      const bytes = special !== undefined ? Buffer.from(special, "utf8") : this.encoding.rankBytes[t];
+      const bytes = special !== undefined ? Buffer.from(special, "utf8") : this.bytesOf(t);
       if (bytes) parts.push(bytes);
     }
     return utf8.decode(Buffer.concat(parts));
