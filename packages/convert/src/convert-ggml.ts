@@ -3,8 +3,7 @@
  * MLX directory) → a whisper.cpp model file, with the mel filterbank and vocabulary openai-whisper
  * ships (vendored in core), so whisper.cpp can run the very checkpoint our engines run.
  */
-import { readFileSync } from "node:fs";
-import { melFiltersPath, tiktokenPath } from "@whisperx-mlx/core";
+import { melFiltersPath, readTiktokenRanks } from "@whisperx-mlx/core";
 import { ConvertError } from "./errors.js";
 import { isMlxWhisperDir, mlxWhisperToOpenAi, readWhisperSource } from "./families/whisper.js";
 import { readNpyFloat32 } from "./readers/npy.js";
@@ -21,13 +20,9 @@ export interface GgmlConvertOptions {
   force?: boolean;
 }
 
-/** The BPE ranks' byte strings, in file order, as the Python converter reads a tiktoken file. */
+/** The BPE ranks' byte strings in rank order (the file's order, as the Python converter writes them). */
 function tiktokenVocabulary(nVocab: number): Uint8Array[] {
-  const file = tiktokenPath(nVocab >= 51865 ? "multilingual" : "gpt2");
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => new Uint8Array(Buffer.from(line.split(" ")[0], "base64")));
+  return readTiktokenRanks(nVocab >= 51865 ? "multilingual" : "gpt2").map((tok) => new Uint8Array(Buffer.from(tok, "base64")));
 }
 
 /** Converts a Whisper checkpoint to a whisper.cpp model file. Throws `ConvertError` on bad input. */

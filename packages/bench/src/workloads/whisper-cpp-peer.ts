@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { convertWhisperToGgml, type GgmlWeightType } from "@whisperx-mlx/convert";
+import { loadAudio, SAMPLE_RATE } from "@whisperx-mlx/core";
 import { setUpWhisperCpp } from "../peers/whisper-cpp.js";
 import { summarize } from "../stats.js";
 import { gnuTimeAvailable, runTimed, type TimedRun } from "../timed-process.js";
@@ -84,8 +85,6 @@ interface CaseSpec {
   ggml: GgmlWeightType;
 }
 
-const PCM_BYTES_PER_SECOND = 32000;
-
 /** Runs every case; never throws for a missing peer (the result says why it was not measured). */
 export async function runWhisperCppComparison(o: PeerOptions): Promise<PeerComparison> {
   const notMeasured = (reason: string): PeerComparison => ({ peer: "whisper.cpp", measured: false, reason, rounds: 0, cases: [] });
@@ -157,7 +156,9 @@ async function caseSpecs(fixtureDir: string, work: string): Promise<CaseSpec[]> 
     if (!existsSync(dest)) symlinkSync(join(audioDir, `${id}.wav`), dest);
     return dest;
   };
-  const seconds = (id: string) => (readFileSync(join(audioDir, `${id}.wav`)).byteLength - 44) / PCM_BYTES_PER_SECOND;
+  const durations = new Map<string, number>();
+  for (const id of refs.map((c) => c.id)) durations.set(id, (await loadAudio(join(audioDir, `${id}.wav`))).length / SAMPLE_RATE);
+  const seconds = (id: string) => durations.get(id) ?? 0;
   const short = refs.map((c) => c.id).filter((id) => id !== "longform_000").sort().slice(0, 30);
   const evalIds = refs.map((c) => c.id).filter((id) => id.startsWith("eval_")).sort();
   const tenMinutes = await concatenateClips(evalIds.map((id) => join(audioDir, `${id}.wav`)), 600);
@@ -169,8 +170,8 @@ async function caseSpecs(fixtureDir: string, work: string): Promise<CaseSpec[]> 
   return [
     { id: "longform-no-align", label: "longform_000, --no_align vs f16", files: [longform], groundTruth: [truth.get("longform_000") ?? ""], audioSeconds: seconds("longform_000"), ourFlags: noAlign, ourSettings: "--no_align", ggml: "f16" },
     { id: "longform-align", label: "longform_000, with alignment vs f16 without", files: [longform], groundTruth: [truth.get("longform_000") ?? ""], audioSeconds: seconds("longform_000"), ourFlags: [], ourSettings: "alignment (default path)", ggml: "f16" },
-    { id: "10min-no-align", label: "a 10-minute file, --no_align vs f16", files: [tenMinuteFile], groundTruth: [tenMinuteTruth], audioSeconds: tenMinutes.audio.length / 16000, ourFlags: noAlign, ourSettings: "--no_align", ggml: "f16" },
-    { id: "10min-int8", label: "a 10-minute file, --compute_type int8 vs q4_0", files: [tenMinuteFile], groundTruth: [tenMinuteTruth], audioSeconds: tenMinutes.audio.length / 16000, ourFlags: [...noAlign, "--compute_type", "int8"], ourSettings: "--no_align --compute_type int8", ggml: "q4_0" },
+    { id: "10min-no-align", label: "a 10-minute file, --no_align vs f16", files: [tenMinuteFile], groundTruth: [tenMinuteTruth], audioSeconds: tenMinutes.audio.length / SAMPLE_RATE, ourFlags: noAlign, ourSettings: "--no_align", ggml: "f16" },
+    { id: "10min-int8", label: "a 10-minute file, --compute_type int8 vs q4_0", files: [tenMinuteFile], groundTruth: [tenMinuteTruth], audioSeconds: tenMinutes.audio.length / SAMPLE_RATE, ourFlags: [...noAlign, "--compute_type", "int8"], ourSettings: "--no_align --compute_type int8", ggml: "q4_0" },
     { id: "30-clips", label: "30 short clips in one call, --no_align vs f16", files: short.map(link), groundTruth: short.map((id) => truth.get(id) ?? ""), audioSeconds: short.reduce((a, id) => a + seconds(id), 0), ourFlags: noAlign, ourSettings: "--no_align", ggml: "f16" },
     { id: "3s-clip", label: "one 3-second clip (eval_003): start-up, --no_align vs f16", files: [link("eval_003")], groundTruth: [truth.get("eval_003") ?? ""], audioSeconds: seconds("eval_003"), ourFlags: noAlign, ourSettings: "--no_align", ggml: "f16" },
   ];

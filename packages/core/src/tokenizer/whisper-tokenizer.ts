@@ -46,26 +46,32 @@ export function tiktokenPath(name: "multilingual" | "gpt2"): string {
   return assetPath(`${name}.tiktoken`);
 }
 
+/**
+ * The tokens of a vendored tiktoken file, base64 as written, by rank ("=" is the empty string).
+ * Only split here: bytes are decoded where needed (decoding 50 k tokens up front cost ~35 ms of
+ * start-up).
+ */
+export function readTiktokenRanks(name: "multilingual" | "gpt2"): string[] {
+  const base64: string[] = [];
+  for (const l of readFileSync(tiktokenPath(name), "utf8").split("\n")) {
+    const space = l.indexOf(" ");
+    if (space >= 0) base64[Number(l.slice(space + 1))] = l.slice(0, space);
+  }
+  return base64;
+}
+
 function loadEncoding(name: "multilingual" | "gpt2", numLanguages: number): Encoding {
   const key = `${name}:${numLanguages}`;
   const cached = encodingCache.get(key);
   if (cached) return cached;
-  const lines = readFileSync(tiktokenPath(name), "utf8").split("\n").filter(Boolean);
+  const base64 = readTiktokenRanks(name);
   // js-tiktoken's rank format is "<name> <first rank> <b64 token>…" per line.
   // openai's multilingual file ends with "=" (the empty byte string, which BPE never produces);
   // it keeps its rank but cannot be given to js-tiktoken.
-  // Only split here: bytes are decoded per token on first use, and the BPE ranks are handed to
-  // js-tiktoken on the first encode (decoding 50 k tokens up front cost ~35 ms of start-up).
+  // Bytes are decoded per token on first use, and the BPE ranks handed to js-tiktoken on the first encode.
   const emptyRanks = new Set<number>();
-  const base64: string[] = [];
-  for (const l of lines) {
-    const space = l.indexOf(" ");
-    const tok = l.slice(0, space);
-    const r = Number(l.slice(space + 1));
-    base64[r] = tok;
-    if (tok === "=" || tok === "") emptyRanks.add(r);
-  }
-  const nRanks = lines.length;
+  base64.forEach((tok, r) => (tok === "=" || tok === "") && emptyRanks.add(r));
+  const nRanks = base64.length;
   const specials = [
     "<|endoftext|>",
     "<|startoftranscript|>",
